@@ -1,0 +1,1 @@
+"""Trellis: the record system and field tool of intervention teams."""

@@ -1,0 +1,106 @@
+"""Writing to and checking the audit log."""
+
+import contextvars
+import uuid
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from trellis.audit.models import AuditEntry
+
+GENESIS = "0" * 64
+# Any constant: PostgreSQL advisory lock that serializes appends so the chain stays a chain.
+_CHAIN_LOCK = 7_318_001
+
+
+@dataclass
+class AuditContext:
+    """Who is acting, from where, in which request; set by middleware or a command."""
+
+    user: object = None
+    ip: str | None = None
+    request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+
+_context: contextvars.ContextVar[AuditContext | None] = contextvars.ContextVar(
+    "audit_context", default=None
+)
+
+
+def set_context(ctx: AuditContext):
+    return _context.set(ctx)
+
+
+def reset_context(token):
+    _context.reset(token)
+
+
+def current_context() -> AuditContext:
+    ctx = _context.get()
+    if ctx is None:
+        ctx = AuditContext()
+        _context.set(ctx)
+    return ctx
+
+
+def _label(user) -> tuple[int | None, str]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None, "anonymous" if user is not None else "system"
+    name = user.get_full_name()
+    return user.pk, f"{user.get_username()} ({name})" if name else user.get_username()
+
+
+def record(action, *, learner=None, obj=None, result="ok", detail=None, user=None):
+    """Append one entry. Runs inside the caller's transaction, so it rolls back with it."""
+    ctx = current_context()
+    actor_id, actor_label = _label(user if user is not None else ctx.user)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+        last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
+        entry = AuditEntry(
+            at=timezone.now(),
+            request_id=ctx.request_id,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            learner_id=learner.pk if learner is not None else None,
+            learner_label=str(learner) if learner is not None else "",
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+            result=result,
+            ip=ctx.ip,
+            detail=detail or {},
+            prev_hash=last or GENESIS,
+        )
+        entry.hash = entry.compute_hash()
+        entry.save()
+    return entry
+
+
+@dataclass
+class ChainReport:
+    checked: int
+    broken_at: int | None = None
+    problem: str = ""
+
+    @property
+    def ok(self):
+        return self.broken_at is None
+
+
+def verify_chain(batch_size=5000) -> ChainReport:
+    """Recompute every entry's hash in order; report the first entry that does not fit."""
+    previous = GENESIS
+    checked = 0
+    entries = AuditEntry.objects.order_by("id")
+    for entry in entries.iterator(chunk_size=batch_size):
+        if entry.prev_hash != previous:
+            return ChainReport(checked, entry.pk, "the entry before it was changed or removed")
+        if entry.compute_hash() != entry.hash:
+            return ChainReport(checked, entry.pk, "its content was changed")
+        previous = entry.hash
+        checked += 1
+    return ChainReport(checked)

@@ -1,0 +1,30 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from trellis.audit.log import AuditContext, set_context
+from trellis.demo.people import DISTRICT_NAME, PASSWORD, build_people
+from trellis.people.models import Organization
+
+LOGINS = [
+    ("demo-admin", "program admin of the district and the agency (sees both, reads the audit log)"),
+    ("demo-supervisor", "school psychologist at Maple Grove, supervises demo-assistant"),
+    ("demo-assistant", "intervention assistant at Maple Grove Elementary"),
+    ("demo-technician", "behavior technician at Bright Path Eastside Clinic"),
+    ("demo-guardian", "parent of a child on demo-assistant's caseload"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the synthetic demo organization (kept as it is if it already exists)."
+
+    def handle(self, *args, **options):
+        if Organization.objects.filter(name=DISTRICT_NAME).exists():
+            self.stdout.write("The demo organization exists already; its data is kept.")
+        else:
+            set_context(AuditContext())
+            with transaction.atomic():
+                build_people()
+            self.stdout.write(self.style.SUCCESS("Created the synthetic demo organization."))
+        self.stdout.write(f"\nDemo logins (password for all: {PASSWORD}):")
+        for username, who in LOGINS:
+            self.stdout.write(f"  {username:<16} {who}")

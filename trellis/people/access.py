@@ -1,0 +1,112 @@
+"""The access policy: who may see and change which learner's record.
+
+Every protected record belongs to a learner. A staff member sees a learner through
+
+* an active case assignment (assistants, technicians, teachers, nurses, anyone on the case);
+* supervision: a supervisor sees the learners on the active caseloads of the staff they supervise;
+* a program admin role: every learner of that organization and the organizations under it.
+
+A guardian sees only their own children. Superusers see everyone (and are audited like anyone).
+Anything else is answered with a 404, so a response never hints that a record exists, and the
+denial is written to the audit log.
+"""
+
+from django.db.models import Q
+from django.http import Http404
+
+from trellis.audit.log import record
+from trellis.people.models import (
+    CaseAssignment,
+    GuardianLink,
+    Learner,
+    Membership,
+    Organization,
+    Role,
+    StaffMember,
+)
+
+NOBODY = Q(pk__in=[])
+
+VIEW = "view"
+CHANGE = "change"
+EXPORT = "export"
+
+
+def staff_of(user):
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return StaffMember.objects.filter(user=user).first()
+
+
+def staff_learner_filter(user) -> Q:
+    """Learners a user may see as a staff member (case, supervision or admin role)."""
+    if not user.is_authenticated or not user.is_active:
+        return NOBODY
+    if user.is_superuser:
+        return Q()
+    staff = staff_of(user)
+    if staff is None:
+        return NOBODY
+    active = CaseAssignment.objects.active()
+    rule = Q(pk__in=active.filter(staff=staff).values("learner_id"))
+    rule |= Q(pk__in=active.filter(staff__supervisors=staff).values("learner_id"))
+    admin_paths = Membership.objects.filter(staff=staff, role=Role.PROGRAM_ADMIN).values_list(
+        "organization__path", flat=True
+    )
+    for path in admin_paths:
+        rule |= Q(organization__in=Organization.objects.filter(path__startswith=path))
+    return rule
+
+
+def family_learner_filter(user) -> Q:
+    """A guardian's own children."""
+    if not user.is_authenticated or not user.is_active:
+        return NOBODY
+    return Q(pk__in=GuardianLink.objects.filter(guardian__user=user).values("learner_id"))
+
+
+def visible_learner_filter(user) -> Q:
+    return staff_learner_filter(user) | family_learner_filter(user)
+
+
+def is_staff_for(user, learner) -> bool:
+    return Learner.objects.filter(staff_learner_filter(user), pk=learner.pk).exists()
+
+
+def may(user, action, learner) -> bool:
+    """May this user do `action` (view, change, export) to this learner's record?
+
+    Guardians may only view; changes and exports are for staff who may see the learner.
+    """
+    if action == VIEW:
+        return Learner.objects.visible_to(user).filter(pk=learner.pk).exists()
+    if action in (CHANGE, EXPORT):
+        return is_staff_for(user, learner)
+    raise ValueError(f"Unknown action {action!r}")
+
+
+def is_program_admin(user) -> bool:
+    if user.is_superuser:
+        return True
+    staff = staff_of(user)
+    return bool(staff) and staff.memberships.filter(role=Role.PROGRAM_ADMIN).exists()
+
+
+def get_learner_or_404(request, learner_id, action=VIEW, *, audit_action="learner.view"):
+    """The learner, when the user may do `action` to their record; otherwise an audited 404.
+
+    A successful read is audited as `audit_action`; pass audit_action=None when the caller writes
+    its own, more specific entry.
+    """
+    learner = Learner.objects.filter(pk=learner_id).first()
+    if learner is None or not may(request.user, action, learner):
+        record(
+            f"{audit_action or 'learner.' + action}",
+            learner=learner,
+            result="denied",
+            detail={"learner_id": str(learner_id), "path": request.path},
+        )
+        raise Http404("No such learner.")
+    if audit_action:
+        record(audit_action, learner=learner)
+    return learner

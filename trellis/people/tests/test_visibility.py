@@ -1,0 +1,63 @@
+"""Who sees which learner: the caseload rule of `Learner.objects.visible_to`."""
+
+from datetime import date, timedelta
+
+from trellis.people.access import may
+from trellis.people.models import Learner
+from trellis.testing import assign
+
+
+def visible(user):
+    return set(Learner.objects.visible_to(user))
+
+
+def test_an_assistant_sees_only_learners_on_an_active_assignment(world):
+    assert visible(world.assistant) == {world.own_learner}
+
+
+def test_an_ended_assignment_grants_nothing(world):
+    # The assistant worked with the classmate in 2020; that case is closed.
+    assert world.classmate not in visible(world.assistant)
+
+
+def test_a_future_assignment_grants_nothing_yet(world):
+    assign(world.assistant, world.other_school_learner, starts_on=date.today() + timedelta(days=3))
+    assert world.other_school_learner not in visible(world.assistant)
+
+
+def test_a_supervisor_sees_the_caseloads_of_the_staff_they_supervise(world):
+    assert visible(world.supervisor) == {world.own_learner}
+
+
+def test_a_program_admin_sees_their_whole_subtree_and_nothing_else(world):
+    assert visible(world.program_admin) == {
+        world.own_learner,
+        world.classmate,
+        world.other_school_learner,
+    }
+
+
+def test_a_technician_sees_only_their_client(world):
+    assert visible(world.technician) == {world.client}
+
+
+def test_staff_without_cases_see_nobody(world):
+    assert visible(world.nurse) == set()
+    assert visible(world.outsider) == set()
+
+
+def test_a_guardian_sees_only_their_own_child_and_may_only_view(world):
+    assert visible(world.guardian) == {world.own_learner}
+    assert may(world.guardian, "view", world.own_learner)
+    assert not may(world.guardian, "change", world.own_learner)
+    assert not may(world.guardian, "export", world.own_learner)
+
+
+def test_staff_on_the_case_may_change_and_export(world):
+    assert may(world.assistant, "change", world.own_learner)
+    assert not may(world.assistant, "change", world.classmate)
+
+
+def test_visibility_has_no_duplicates_when_several_rules_grant_the_same_learner(world):
+    assign(world.supervisor, world.own_learner)
+    assert list(Learner.objects.visible_to(world.supervisor)) == [world.own_learner]

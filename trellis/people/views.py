@@ -1,0 +1,35 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from trellis.audit.log import record
+from trellis.people.access import get_learner_or_404, is_staff_for
+from trellis.people.models import Learner
+
+
+@login_required
+def caseload(request):
+    """My caseload: the learners the user may see, with search; htmx swaps just the table."""
+    query = request.GET.get("q", "").strip()
+    learners = (
+        Learner.objects.visible_to(request.user)
+        .filter(active=True)
+        .search(query)
+        .select_related("organization")
+    )
+    page = Paginator(learners, 50).get_page(request.GET.get("page"))
+    record("caseload.view", detail={"q": query, "shown": len(page.object_list)})
+    template = "people/_caseload_table.html" if request.htmx else "people/caseload.html"
+    return render(request, template, {"page": page, "q": query})
+
+
+@login_required
+def learner_profile(request, learner_id):
+    learner = get_learner_or_404(request, learner_id)
+    context = {
+        "learner": learner,
+        "is_staff_view": is_staff_for(request.user, learner),
+        "guardian_links": learner.guardian_links.select_related("guardian"),
+        "team": learner.active_assignments(),
+    }
+    return render(request, "people/learner.html", context)

@@ -1,0 +1,138 @@
+"""A small world of named personas for tests, built in a few queries.
+
+Each persona has a one-line comment on what they may do. Surnames are unusual on purpose, so a
+test can look for a learner's name in a response and be sure it found that learner.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth.models import User
+
+from trellis.people.models import (
+    CaseAssignment,
+    Guardian,
+    GuardianLink,
+    Learner,
+    Membership,
+    Organization,
+    Role,
+    StaffMember,
+)
+
+PASSWORD = "correct horse battery staple"
+CaseRole = CaseAssignment.CaseRole
+
+
+@dataclass
+class World:
+    district: Organization
+    school: Organization
+    other_school: Organization
+    agency: Organization
+    clinic: Organization
+    # Maple learners
+    own_learner: Learner  # on the assistant's caseload
+    classmate: Learner  # same school, another assistant's caseload
+    other_school_learner: Learner  # another school of the district
+    client: Learner  # the technician's client at the clinic
+    # personas
+    assistant: User  # sees own_learner only
+    other_assistant: User  # sees classmate only
+    supervisor: User  # supervises the assistant: sees own_learner through them
+    program_admin: User  # program admin of the district: every district learner, no clinic client
+    technician: User  # sees client only
+    nurse: User  # school nurse with no cases: sees nobody
+    guardian: User  # parent of own_learner
+    outsider: User  # signed in, no role anywhere
+
+    @property
+    def learners(self):
+        return [self.own_learner, self.classmate, self.other_school_learner, self.client]
+
+
+def make_user(username, **extra):
+    return User.objects.create_user(username=username, password=PASSWORD, **extra)
+
+
+def make_staff(username, org, role, **extra):
+    user = make_user(username, first_name=username.title(), last_name="Staffer", **extra)
+    staff = StaffMember.objects.create(user=user, title=Role(role).label)
+    Membership.objects.create(staff=staff, organization=org, role=role)
+    return user
+
+
+def make_learner(org, first, last):
+    return Learner.objects.create(
+        organization=org,
+        first_name=first,
+        last_name=last,
+        birth_date=date(2016, 3, 4),
+        grade="3",
+        local_id=f"ID-{last[:4].upper()}",
+    )
+
+
+def assign(user, learner, role=CaseRole.ASSISTANT, **dates):
+    return CaseAssignment.objects.create(
+        staff=user.staff,
+        learner=learner,
+        role=role,
+        starts_on=dates.get("starts_on", date.today() - timedelta(days=30)),
+        ends_on=dates.get("ends_on"),
+    )
+
+
+def build_world() -> World:
+    district = Organization.objects.create(name="Test District", kind="district")
+    school = Organization.objects.create(name="Alder School", kind="school", parent=district)
+    other_school = Organization.objects.create(name="Birch School", kind="school", parent=district)
+    agency = Organization.objects.create(name="Test Agency", kind="agency", learner_word="client")
+    clinic = Organization.objects.create(
+        name="Test Clinic", kind="program", parent=agency, learner_word="client"
+    )
+
+    own = make_learner(school, "Olive", "Quillfeather")
+    classmate = make_learner(school, "Casper", "Brightwater")
+    other_school_learner = make_learner(other_school, "Orla", "Fernsby")
+    client = make_learner(clinic, "Cyrus", "Marrowdale")
+
+    assistant = make_staff("assistant", school, Role.ASSISTANT)
+    other_assistant = make_staff("otherassistant", school, Role.ASSISTANT)
+    supervisor = make_staff("supervisor", school, Role.SUPERVISOR)
+    program_admin = make_staff("programadmin", district, Role.PROGRAM_ADMIN)
+    technician = make_staff("technician", clinic, Role.TECHNICIAN)
+    nurse = make_staff("nurse", school, Role.NURSE)
+    assistant.staff.supervisors.add(supervisor.staff)
+
+    assign(assistant, own)
+    assign(other_assistant, classmate)
+    assign(technician, client, CaseRole.TECHNICIAN)
+    # An ended assignment grants nothing.
+    assign(assistant, classmate, starts_on=date(2020, 1, 1), ends_on=date(2021, 1, 1))
+
+    guardian_user = make_user("guardian", first_name="Gwen", last_name="Quillfeather")
+    guardian = Guardian.objects.create(
+        user=guardian_user, first_name="Gwen", last_name="Quillfeather", preferred_language="es"
+    )
+    GuardianLink.objects.create(guardian=guardian, learner=own, relationship="mother")
+
+    return World(
+        district=district,
+        school=school,
+        other_school=other_school,
+        agency=agency,
+        clinic=clinic,
+        own_learner=own,
+        classmate=classmate,
+        other_school_learner=other_school_learner,
+        client=client,
+        assistant=assistant,
+        other_assistant=other_assistant,
+        supervisor=supervisor,
+        program_admin=program_admin,
+        technician=technician,
+        nurse=nurse,
+        guardian=guardian_user,
+        outsider=make_user("outsider"),
+    )

@@ -1,0 +1,126 @@
+"""The access matrix: every URL the project defines × every persona × own / other learner.
+
+The URL conf is walked, so a new view is covered automatically: a URL that is missing from
+EXPECTED fails `test_every_url_is_in_the_matrix` until someone states who may open it. Besides the
+status code, no response may contain the name of a learner the persona may not see.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from trellis.people.models import Learner
+
+PERSONAS = [
+    "anonymous",
+    "assistant",
+    "other_assistant",
+    "supervisor",
+    "program_admin",
+    "technician",
+    "nurse",
+    "guardian",
+    "outsider",
+]
+# The learner each persona may see (None: nobody); "other" is always someone they may not see.
+OWN = {
+    "assistant": "own_learner",
+    "other_assistant": "classmate",
+    "supervisor": "own_learner",
+    "program_admin": "other_school_learner",
+    "technician": "client",
+    "guardian": "own_learner",
+}
+OTHER = {"program_admin": "client", "technician": "own_learner"}
+
+LOGIN = "login"  # a redirect to the sign-in page
+SIGNED_IN = {p: 200 for p in PERSONAS if p != "anonymous"} | {"anonymous": LOGIN}
+ADMINS_ONLY = {p: 404 for p in PERSONAS} | {"program_admin": 200, "anonymous": LOGIN}
+
+# URL name → {persona: expected status}. Learner URLs (a `learner_id` argument) are checked with
+# the persona's own learner (200) and another learner (404) unless stated here.
+EXPECTED = {
+    "home": {p: 302 for p in PERSONAS},
+    "people:caseload": SIGNED_IN,
+    "people:learner": "learner",
+    "audit-log": ADMINS_ONLY,
+    "login": {p: 302 for p in PERSONAS} | {"anonymous": 200},
+    "logout": {p: 405 for p in PERSONAS},  # sign-out is a POST
+    "profile": SIGNED_IN,
+    "password_change": SIGNED_IN,
+    "healthz": {p: 200 for p in PERSONAS},
+}
+# The Django admin is Django's own; tests/test_admin.py checks its scoping.
+SKIPPED_NAMESPACES = {"admin"}
+
+
+def walk(patterns, prefix="", namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            if ns in SKIPPED_NAMESPACES:
+                continue
+            yield from walk(
+                entry.url_patterns,
+                prefix + str(entry.pattern),
+                f"{namespace}{ns}:" if ns else namespace,
+            )
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}", prefix + str(entry.pattern), entry
+
+
+def project_urls():
+    return sorted({(name, route) for name, route, _ in walk(get_resolver().url_patterns)})
+
+
+def test_every_url_is_in_the_matrix():
+    missing = [name for name, _ in project_urls() if name not in EXPECTED]
+    assert not missing, f"State who may open these URLs in EXPECTED: {missing}"
+
+
+def fill(route, learner_id=None):
+    path = "/" + route.replace("<int:learner_id>", str(learner_id))
+    assert "<" not in path, f"Teach the matrix how to fill {route}"
+    return path
+
+
+def sign_in(client, world, persona):
+    if persona != "anonymous":
+        client.force_login(getattr(world, persona))
+
+
+def check(response, expected):
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response.url.startswith("/accounts/login/")
+    else:
+        assert response.status_code == expected
+
+
+def hidden_names(world, persona):
+    if persona == "anonymous":
+        return [learner.last_name for learner in world.learners]
+    seen = set(Learner.objects.visible_to(getattr(world, persona)))
+    return [learner.last_name for learner in world.learners if learner not in seen]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name,route", project_urls())
+def test_access(client, world, persona, name, route):
+    sign_in(client, world, persona)
+    rule = EXPECTED[name]
+    cases = []
+    if rule == "learner":
+        own = OWN.get(persona)
+        other = OTHER.get(persona, "classmate" if persona != "other_assistant" else "client")
+        if own:
+            cases.append((getattr(world, own).pk, 200 if persona != "anonymous" else LOGIN))
+        cases.append((getattr(world, other).pk, 404 if persona != "anonymous" else LOGIN))
+    else:
+        cases.append((None, rule[persona]))
+    hidden = hidden_names(world, persona)
+    for learner_id, expected in cases:
+        response = client.get(fill(route, learner_id))
+        check(response, expected)
+        body = response.content.decode(errors="replace")
+        leaked = [name for name in hidden if name in body]
+        assert not leaked, f"{persona} saw {leaked} on {route}"

@@ -1,0 +1,44 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from trellis.accounts import views as accounts_views
+from trellis.audit import views as audit_views
+from trellis.people import views as people_views
+
+admin.site.site_header = "Trellis administration"
+
+people_patterns = (
+    [
+        path("caseload/", people_views.caseload, name="caseload"),
+        path("learners/<int:learner_id>/", people_views.learner_profile, name="learner"),
+    ],
+    "people",
+)
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="people:caseload"), name="home"),
+    path("", include(people_patterns)),
+    path("audit/", audit_views.audit_log, name="audit-log"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/profile/", accounts_views.profile, name="profile"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(success_url="/accounts/profile/"),
+        name="password_change",
+    ),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

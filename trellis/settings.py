@@ -33,6 +33,10 @@ INSTALLED_APPS = [
     "trellis.audit",
     "trellis.people",
     "trellis.accounts",
+    "trellis.plans",
+    "trellis.collect",
+    "trellis.incidents",
+    "trellis.health",
     "trellis.demo",
 ]
 

@@ -27,6 +27,10 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="people:caseload"), name="home"),
     path("", include(people_patterns)),
     path("audit/", audit_views.audit_log, name="audit-log"),
+    path("", include("trellis.plans.urls")),
+    path("", include("trellis.collect.urls")),
+    path("", include("trellis.incidents.urls")),
+    path("", include("trellis.health.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -31,5 +32,22 @@ def learner_profile(request, learner_id):
         "is_staff_view": is_staff_for(request.user, learner),
         "guardian_links": learner.guardian_links.select_related("guardian"),
         "team": learner.active_assignments(),
+        "sections": learner_sections(request, learner),
     }
     return render(request, "people/learner.html", context)
+
+
+def learner_sections(request, learner):
+    """The parts of the profile other apps fill (plans, data, incidents, medications).
+
+    An app offers one by giving its AppConfig a `learner_section(request, learner)` method that
+    returns rendered HTML, or None when it has nothing for this user and learner.
+    """
+    sections = []
+    for config in apps.get_app_configs():
+        hook = getattr(config, "learner_section", None)
+        if hook is not None:
+            html = hook(request, learner)
+            if html:
+                sections.append(html)
+    return sections

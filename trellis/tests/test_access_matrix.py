@@ -5,6 +5,8 @@ EXPECTED fails `test_every_url_is_in_the_matrix` until someone states who may op
 status code, no response may contain the name of a learner the persona may not see.
 """
 
+import re
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -36,8 +38,16 @@ LOGIN = "login"  # a redirect to the sign-in page
 SIGNED_IN = {p: 200 for p in PERSONAS if p != "anonymous"} | {"anonymous": LOGIN}
 ADMINS_ONLY = {p: 404 for p in PERSONAS} | {"program_admin": 200, "anonymous": LOGIN}
 
-# URL name → {persona: expected status}. Learner URLs (a `learner_id` argument) are checked with
-# the persona's own learner (200) and another learner (404) unless stated here.
+# How to fill a URL argument with an object that belongs to a given learner. A URL whose
+# arguments are all here is checked twice: with the persona's own learner's object (200) and with
+# another learner's (404). A new kind of object adds its filler here.
+FILLERS = {
+    "learner_id": lambda world, learner: learner.pk,
+}
+
+# URL name → {persona: expected status}, or "learner" for the own / other check above, or
+# "learner:staff" for the same check on a staff-only page (a guardian gets 404 for their own
+# child too: families see what is released to them elsewhere).
 EXPECTED = {
     "home": {p: 302 for p in PERSONAS},
     "people:caseload": SIGNED_IN,
@@ -77,10 +87,16 @@ def test_every_url_is_in_the_matrix():
     assert not missing, f"State who may open these URLs in EXPECTED: {missing}"
 
 
-def fill(route, learner_id=None):
-    path = "/" + route.replace("<int:learner_id>", str(learner_id))
-    assert "<" not in path, f"Teach the matrix how to fill {route}"
-    return path
+ARGUMENT = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+def fill(route, world, learner=None):
+    def value(match):
+        filler = FILLERS.get(match["name"])
+        assert filler and learner, f"Teach the matrix how to fill {match['name']} in {route}"
+        return str(filler(world, learner))
+
+    return "/" + ARGUMENT.sub(value, route)
 
 
 def sign_in(client, world, persona):
@@ -109,17 +125,19 @@ def test_access(client, world, persona, name, route):
     sign_in(client, world, persona)
     rule = EXPECTED[name]
     cases = []
-    if rule == "learner":
-        own = OWN.get(persona)
+    if rule in ("learner", "learner:staff"):
+        own = OWN.get(persona) if not (rule == "learner:staff" and persona == "guardian") else None
         other = OTHER.get(persona, "classmate" if persona != "other_assistant" else "client")
         if own:
-            cases.append((getattr(world, own).pk, 200 if persona != "anonymous" else LOGIN))
-        cases.append((getattr(world, other).pk, 404 if persona != "anonymous" else LOGIN))
+            cases.append((getattr(world, own), 200 if persona != "anonymous" else LOGIN))
+        cases.append((getattr(world, other), 404 if persona != "anonymous" else LOGIN))
+        if rule == "learner:staff" and persona == "guardian":
+            cases.append((world.own_learner, 404))
     else:
         cases.append((None, rule[persona]))
     hidden = hidden_names(world, persona)
-    for learner_id, expected in cases:
-        response = client.get(fill(route, learner_id))
+    for learner, expected in cases:
+        response = client.get(fill(route, world, learner))
         check(response, expected)
         body = response.content.decode(errors="replace")
         leaked = [name for name in hidden if name in body]

@@ -1,3 +1,7 @@
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -23,8 +27,22 @@ class Command(BaseCommand):
         else:
             set_context(AuditContext())
             with transaction.atomic():
-                build_people()
+                people = build_people()
+                for builder in demo_builders():
+                    builder(people)
             self.stdout.write(self.style.SUCCESS("Created the synthetic demo organization."))
         self.stdout.write(f"\nDemo logins (password for all: {PASSWORD}):")
         for username, who in LOGINS:
             self.stdout.write(f"  {username:<16} {who}")
+
+
+def demo_builders():
+    """Each app adds its part of the demo with a `demo.build(people)` function, in app order."""
+    for config in apps.get_app_configs():
+        module = f"{config.name}.demo"
+        if (
+            config.name.startswith("trellis.")
+            and config.name != "trellis.demo"
+            and find_spec(module)
+        ):
+            yield import_module(module).build

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class CollectConfig(AppConfig):
+    name = "trellis.collect"

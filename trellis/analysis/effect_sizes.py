@@ -118,10 +118,9 @@ def _trend_counts(x: np.ndarray) -> tuple[int, int, int]:
     """Pairs i < j of a series in time order: (later higher, later lower, tied)."""
     if x.size < 2:
         return 0, 0, 0
-    diff = np.sign(x[None, :] - x[:, None])[np.triu_indices(x.size, k=1)]
-    pos = int(np.count_nonzero(diff > 0))
-    neg = int(np.count_nonzero(diff < 0))
-    return pos, neg, diff.size - pos - neg
+    pos = int(np.count_nonzero(np.triu(x[:, None] < x[None, :], 1)))
+    neg = int(np.count_nonzero(np.triu(x[:, None] > x[None, :], 1)))
+    return pos, neg, x.size * (x.size - 1) // 2 - pos - neg
 
 
 # --------------------------------------------------------------------------- non-overlap

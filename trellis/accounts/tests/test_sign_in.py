@@ -1,0 +1,87 @@
+"""Sign-in, idle logoff and the password policy."""
+
+import time
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+from trellis.accounts.middleware import LAST_SEEN
+from trellis.audit.models import AuditEntry
+from trellis.testing import PASSWORD
+
+
+def test_signing_in_lands_on_the_caseload_and_is_audited(client, world):
+    response = client.post("/accounts/login/", {"username": "assistant", "password": PASSWORD})
+    assert response.status_code == 302 and response.url == "/caseload/"
+    assert AuditEntry.objects.filter(action="auth.login", actor_id=world.assistant.pk).exists()
+
+
+def test_a_wrong_password_is_refused_with_a_clear_message_and_audited(client, world):
+    response = client.post("/accounts/login/", {"username": "assistant", "password": "nope"})
+    assert "correct username and password" in response.content.decode()
+    failed = AuditEntry.objects.get(action="auth.login", result="denied")
+    assert failed.detail == {"username": "assistant"}  # never the password
+
+
+def test_the_account_locks_after_repeated_failures(client, world, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "assistant", "password": "nope"})
+    response = client.post("/accounts/login/", {"username": "assistant", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.content.decode()
+
+
+def test_an_idle_session_is_signed_out_with_a_reason(client, world, settings):
+    client.force_login(world.assistant)
+    assert client.get("/caseload/").status_code == 200
+    session = client.session
+    session[LAST_SEEN] = time.time() - settings.IDLE_TIMEOUT.total_seconds() - 1
+    session.save()
+    response = client.get("/caseload/", follow=True)
+    assert response.redirect_chain[0][0].startswith("/accounts/login/")
+    assert "signed out after a period of inactivity" in response.content.decode()
+    assert client.get("/caseload/").status_code == 302
+
+
+def test_activity_keeps_the_session_alive(client, world, settings):
+    client.force_login(world.assistant)
+    session = client.session
+    session[LAST_SEEN] = time.time() - settings.IDLE_TIMEOUT.total_seconds() + 60
+    session.save()
+    assert client.get("/caseload/").status_code == 200
+
+
+def rejects(password, user=None):
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return ""
+
+
+def test_the_password_policy_prefers_length_over_composition(world):
+    # NIST SP 800-63B: a long passphrase of lower-case words is fine, no symbols required.
+    assert rejects("maple trees sway in autumn") == ""
+    assert "too short" in rejects("Xy7!q")
+    assert "too common" in rejects("password1234")
+    assert "entirely numeric" in rejects("738291046518")
+    assert "too similar" in rejects("assistant1", world.assistant)
+
+
+def test_changing_a_password_names_what_is_wrong_and_keeps_the_session(client, world):
+    client.force_login(world.assistant)
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": "short", "new_password2": "short"},
+    )
+    assert "too short" in response.content.decode()
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a much longer passphrase",
+            "new_password2": "a much longer passphrase",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get("/caseload/").status_code == 200

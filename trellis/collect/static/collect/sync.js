@@ -1,0 +1,123 @@
+// Sends waiting events to the server in batches and records its answer for each one.
+// Runs after each tap (shortly), when the network returns, every so often while events wait,
+// and when the user presses Sync. Nothing is deleted: accepted events are marked synced,
+// rejected ones keep the reason and stay on the device to be shown.
+
+import { applyResults, countWithStatus, PENDING, REJECTED, withStatus } from "./store.js";
+
+const BATCH = 500; // the API takes at most 1,000 a batch
+const RETRY_MS = 15000;
+const AFTER_TAP_MS = 1500;
+
+function csrfToken() {
+  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  return match ? decodeURIComponent(match[1]) : "";
+}
+
+// What the API expects of an event; the device's bookkeeping (status, seq) stays here.
+function wire(record) {
+  const { id, session, goal, target, kind, value, recorded_at, voids } = record;
+  return { id, session, goal, target, kind, value, recorded_at, voids };
+}
+
+export class Syncer extends EventTarget {
+  constructor(url) {
+    super();
+    this.url = url;
+    this.running = null;
+    this.soon = null;
+    this.state = "idle"; // idle | syncing | offline | signed-out | error
+    this.message = "";
+    addEventListener("online", () => this.sync());
+    setInterval(() => this.syncIfWaiting(), RETRY_MS);
+  }
+
+  async counts() {
+    return { waiting: await countWithStatus(PENDING), rejected: await countWithStatus(REJECTED) };
+  }
+
+  async announce() {
+    const counts = await this.counts();
+    this.dispatchEvent(
+      new CustomEvent("change", { detail: { ...counts, state: this.state, message: this.message } }),
+    );
+  }
+
+  setState(state, message = "") {
+    this.state = state;
+    this.message = message;
+    return this.announce();
+  }
+
+  // A tap asks for a sync shortly after, so a burst of taps goes as one batch.
+  nudge() {
+    this.announce();
+    clearTimeout(this.soon);
+    this.soon = setTimeout(() => this.sync(), AFTER_TAP_MS);
+  }
+
+  async syncIfWaiting() {
+    if ((await countWithStatus(PENDING)) > 0) this.sync();
+  }
+
+  sync() {
+    // One sync at a time; a request while one runs waits for it and then runs again.
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.run().finally(() => {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        this.sync();
+      }
+    });
+    return this.running;
+  }
+
+  async run() {
+    for (;;) {
+      const batch = await withStatus(PENDING, BATCH);
+      if (batch.length === 0) return this.setState("idle");
+      await this.setState("syncing");
+      let response;
+      try {
+        response = await fetch(this.url, {
+          method: "POST",
+          credentials: "same-origin",
+          redirect: "manual",
+          headers: {
+            "Content-Type": "application/json",
+            Accept: "application/json",
+            "X-CSRFToken": csrfToken(),
+          },
+          body: JSON.stringify({ events: batch.map(wire) }),
+        });
+      } catch {
+        return this.setState("offline", "No network: events wait on this device.");
+      }
+      if (response.type === "opaqueredirect" || response.status === 401) {
+        return this.setState("signed-out", "Signed out: sign in again to send waiting events.");
+      }
+      if (response.status === 403) {
+        return this.setState("signed-out", "The server refused the sync (sign in again).");
+      }
+      if (!response.ok) {
+        return this.setState("error", `The server answered ${response.status}; will retry.`);
+      }
+      let body;
+      try {
+        body = await response.json();
+      } catch {
+        return this.setState("error", "The server's answer was not readable; will retry.");
+      }
+      const results = body.results || [];
+      if (results.length === 0) {
+        return this.setState("error", "The server answered without results; will retry.");
+      }
+      await applyResults(results);
+      if (batch.length < BATCH) return this.setState("idle");
+    }
+  }
+}

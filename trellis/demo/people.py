@@ -191,14 +191,14 @@ def build_people() -> DemoPeople:
         for _ in range(3)
     ]
     maple_teachers = [
-        b.staff(maple, Role.TEACHER, title="Special Education Teacher") for _ in range(3)
+        b.staff(maple, Role.TEACHER, title="Special Education Teacher") for _ in range(4)
     ]
     cedar_supervisor = b.staff(cedar, Role.SUPERVISOR, title="Special Education Coordinator")
     cedar_assistants = [
         b.staff(cedar, Role.ASSISTANT, title="Paraprofessional", supervisors=[cedar_supervisor])
         for _ in range(3)
     ]
-    cedar_teachers = [b.staff(cedar, Role.TEACHER, title="Interventionist") for _ in range(2)]
+    cedar_teachers = [b.staff(cedar, Role.TEACHER, title="Interventionist") for _ in range(3)]
     for school in (maple, cedar):
         b.staff(school, Role.NURSE, title="School Nurse")
 
@@ -218,7 +218,7 @@ def build_people() -> DemoPeople:
             title="Registered Behavior Technician",
             supervisors=[bcbas[i % 2]],
         )
-        for i in range(5)
+        for i in range(6)
     ]
     b.staff(clinic, Role.NURSE, title="Clinic Nurse")
 
@@ -232,7 +232,7 @@ def build_people() -> DemoPeople:
             age_range=(5 + grades.index(grade), 5 + grades.index(grade)),
         )
         b.assign(maple_assistants[index % 4], learner, CaseRole.ASSISTANT)
-        b.assign(maple_teachers[index % 3], learner, CaseRole.CASE_MANAGER)
+        b.assign(maple_teachers[index % 4], learner, CaseRole.CASE_MANAGER)
         if index % 5 == 0:
             b.assign(supervisor, learner, CaseRole.SPECIALIST)
     for index in range(20):
@@ -244,7 +244,7 @@ def build_people() -> DemoPeople:
             age_range=(11 + index % 3, 11 + index % 3),
         )
         b.assign(cedar_assistants[index % 3], learner, CaseRole.ASSISTANT)
-        b.assign(cedar_teachers[index % 2], learner, CaseRole.CASE_MANAGER)
+        b.assign(cedar_teachers[index % 3], learner, CaseRole.CASE_MANAGER)
     for index in range(32):
         learner = b.learner(
             clinic,

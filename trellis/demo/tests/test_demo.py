@@ -1,0 +1,72 @@
+"""`trellis demo` builds a realistic synthetic organization, once."""
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.test import RequestFactory
+
+from trellis.people.models import Guardian, Learner, Organization, StaffMember
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("demo", stdout=open("/dev/null", "w"))
+        yield
+        # Module-scoped data: leave the database as the other tests expect it.
+        from django.core.management import call_command as flush
+
+        flush("flush", "--noinput", verbosity=0)
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_a_district_with_two_schools_and_an_agency_with_a_clinic(demo):
+    district = Organization.objects.get(kind="district")
+    assert district.children.filter(kind="school").count() == 2
+    clinic = Organization.objects.get(kind="program")
+    assert clinic.parent.kind == "agency" and clinic.learner_word == "client"
+
+
+def test_the_demo_has_staff_in_every_role_and_learners_with_guardians(demo):
+    assert StaffMember.objects.count() >= 30
+    roles = set(StaffMember.objects.values_list("memberships__role", flat=True))
+    assert roles >= {"assistant", "technician", "teacher", "supervisor", "nurse", "program_admin"}
+    assert Learner.objects.count() >= 80
+    assert not Learner.objects.filter(guardians__isnull=True).exists()
+    assert Guardian.objects.filter(preferred_language="es").count() >= 5
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["demo-admin", "demo-supervisor", "demo-assistant", "demo-technician", "demo-guardian"],
+)
+def test_every_demo_login_signs_in_with_the_demo_password(demo, username):
+    request = RequestFactory().post("/accounts/login/")
+    assert authenticate(request, username=username, password="trellis-demo") is not None
+
+
+def test_the_assistant_and_the_technician_share_no_learner_and_see_part_of_their_org(demo):
+    from django.contrib.auth.models import User
+
+    assistant = set(Learner.objects.visible_to(User.objects.get(username="demo-assistant")))
+    technician = set(Learner.objects.visible_to(User.objects.get(username="demo-technician")))
+    assert assistant and technician and not assistant & technician
+    school = next(iter(assistant)).organization
+    clinic = next(iter(technician)).organization
+    assert len(assistant) < Learner.objects.filter(organization=school).count()
+    assert len(technician) < Learner.objects.filter(organization=clinic).count()
+
+
+def test_the_guardian_sees_their_own_child_only(demo):
+    from django.contrib.auth.models import User
+
+    guardian = User.objects.get(username="demo-guardian")
+    assert Learner.objects.visible_to(guardian).count() == 1
+
+
+def test_running_the_demo_again_keeps_the_data(demo):
+    learners = Learner.objects.count()
+    call_command("demo", stdout=open("/dev/null", "w"))
+    assert Learner.objects.count() == learners

@@ -1,2 +1,18 @@
+from django.urls import path
+
+from trellis.collect import views_screen
+
 app_name = "collect"
-urlpatterns = []
+urlpatterns = [
+    # The live collection screen (views_screen.py); the JSON API lives under /api/v1/.
+    path("collect/sw.js", views_screen.service_worker, name="service-worker"),
+    path(
+        "collect/learners/<int:learner_id>/start/",
+        views_screen.start_for_learner,
+        name="start",
+    ),
+    path("collect/groups/<int:group_id>/start/", views_screen.start_for_group, name="start-group"),
+    path("collect/sessions/<uuid:session_id>/", views_screen.screen, name="screen"),
+    path("collect/sessions/<uuid:session_id>/end/", views_screen.end, name="end"),
+    path("collect/sessions/<uuid:session_id>/observe/", views_screen.observe, name="observe"),
+]

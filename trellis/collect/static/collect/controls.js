@@ -88,7 +88,7 @@ function targetPicker(goal, ctx) {
       }),
       () => {
         current = target.id;
-        for (const chip of chips) chip.setAttribute("aria-pressed", String(chip === chips[open.indexOf(target)]));
+        for (const chip of chips) chip.setAttribute("aria-pressed", String(chip.dataset.target === String(current)));
         ctx.rerender(goal);
       },
     ),
@@ -206,7 +206,9 @@ const INTERVAL_WORDS = {
 // that has begun and has no score yet, so a missed cue can be caught up in order.
 function interval(goal, ctx) {
   const key = `${goal.id}:interval`;
-  const { interval_ms: length, intervals: total } = goal.settings;
+  // Events number intervals from 0; the screen shows them from 1.
+  const length = goal.settings.interval_seconds * 1000;
+  const total = Math.ceil((goal.settings.session_minutes * 60) / goal.settings.interval_seconds);
   const [yesWord, noWord] = INTERVAL_WORDS[goal.measure];
   const status = h("p", { class: "interval-status", "aria-live": "polite" });
   const bar = h("div", { class: "bar" }, h("div", { class: "bar-fill" }));
@@ -220,14 +222,15 @@ function interval(goal, ctx) {
   let lastIndex = 0;
   let control;
 
+  // The interval running now (0-based), or -1 when the recorder is stopped.
   function current(now = Date.now()) {
     const run = ctx.runs.get(key);
-    if (!run) return 0;
-    return Math.min(total, Math.floor((now - run.started) / length) + 1);
+    if (!run) return -1;
+    return Math.min(total - 1, Math.floor((now - run.started) / length));
   }
   function awaiting() {
     const upTo = current();
-    for (let index = 1; index <= upTo; index += 1) if (!scored.has(index)) return index;
+    for (let index = 0; index <= upTo; index += 1) if (!scored.has(index)) return index;
     return null;
   }
   function score(value) {
@@ -257,8 +260,7 @@ function interval(goal, ctx) {
       const run = ctx.runs.get(key);
       const now = current();
       start.textContent = run ? "Stop intervals" : scored.size ? "Restart intervals" : "Start intervals";
-      cells.forEach((cell, i) => {
-        const index = i + 1;
+      cells.forEach((cell, index) => {
         cell.className = "cell";
         if (scored.has(index)) cell.classList.add(scored.get(index) ? "scored" : "unscored");
         if (index === now && run) cell.classList.add("now");
@@ -266,10 +268,12 @@ function interval(goal, ctx) {
       const next = awaiting();
       yes.disabled = no.disabled = next === null;
       yes.dataset.index = no.dataset.index = next ?? "";
+      yes.textContent = next === null ? yesWord : `${yesWord} (${next + 1})`;
+      no.textContent = next === null ? noWord : `${noWord} (${next + 1})`;
       const k = [...scored.values()].filter(Boolean).length;
       const percent = scored.size ? Math.round((100 * k) / scored.size) : 0;
       status.textContent = run
-        ? `Interval ${now} of ${total}${next ? ` · score interval ${next}` : ""} · ${percent}%`
+        ? `Interval ${now + 1} of ${total}${next !== null ? ` · score interval ${next + 1}` : ""} · ${percent}%`
         : scored.size
           ? `${scored.size} scored · ${percent}%`
           : `${total} intervals of ${seconds(length)}`;
@@ -286,7 +290,7 @@ function interval(goal, ctx) {
         ctx.rerender(goal);
       } else if (index !== lastIndex) {
         lastIndex = index;
-        if (index > 1) cue(control.el);
+        if (index > 0) cue(control.el);
         ctx.rerender(goal);
       }
     },
@@ -394,10 +398,10 @@ function stepper(label, name) {
 
 function probe(goal, ctx) {
   const key = `${goal.id}:probe`;
-  const length = goal.settings.duration_ms;
+  const length = goal.settings.seconds * 1000;
   const shown = h("span", { class: "timer", text: clock(length) });
   const start = h("button", { type: "button", class: "big" }, "Start probe");
-  const score = stepper(goal.settings.score_label || "Score", "score");
+  const score = stepper(goal.settings.unit ? `Score (${goal.settings.unit})` : "Score", "score");
   const errors = stepper("Errors", "errors");
   const save = h("button", { type: "button", class: "save" }, "Save probe");
   const tally = h("p", { class: "tally" });
@@ -441,7 +445,8 @@ function probe(goal, ctx) {
 }
 
 function rating(goal, ctx) {
-  const rows = goal.settings.rows.map((row) => {
+  const rows = goal.settings.rows.map((spec, i) => {
+    const row = { row: i + 1, label: spec.label, max: spec.max };
     const buttons = Array.from({ length: row.max + 1 }, (_, points) =>
       tap(
         h("button", { type: "button", class: "points", "aria-pressed": "false", "aria-label": `${row.label}: ${points}`, text: String(points) }),
@@ -490,8 +495,8 @@ function abc(goal, ctx) {
   const note = h("textarea", { rows: "2", placeholder: "Anything else (optional)", "aria-label": "ABC note" });
   const tally = h("p", { class: "tally" });
   const save = tap(h("button", { type: "button", class: "big save" }, "Record ABC"), () => {
-    if (!picks.behavior && !note.value.trim()) {
-      tally.textContent = "Pick the behavior (or describe it) first.";
+    if (!picks.antecedent && !picks.behavior && !picks.consequence) {
+      tally.textContent = "Pick an antecedent, a behavior or a consequence first.";
       return;
     }
     const value = {};

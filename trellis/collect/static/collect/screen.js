@@ -1,0 +1,232 @@
+// The live collection screen. Each tap makes an event (DESIGN.md's contract), draws it on the
+// screen in the same frame, then writes it to IndexedDB and lets the sync loop send it. The
+// screen is rebuilt from the events the page was served with plus the device's own copy, so a
+// reload with no network shows everything recorded so far.
+
+import { CONTROLS, clock, h } from "./controls.js";
+import { keepOffline } from "./offline.js";
+import { eventsOfSession, openDb, PENDING, putEvent, putRun, REJECTED, runsWithPrefix, SYNCED } from "./store.js";
+import { Syncer } from "./sync.js";
+
+const root = document.getElementById("screen");
+const data = JSON.parse(document.getElementById("screen-data").textContent);
+
+// Events sort by when they were made on this device; server copies by their recorded time.
+let lastSeq = 0;
+function nextSeq() {
+  lastSeq = Math.max(lastSeq + 0.001, performance.timeOrigin + performance.now());
+  return lastSeq;
+}
+
+// The session's events on this screen, and each goal's list of them (voids included).
+class SessionState {
+  constructor(session) {
+    this.session = session;
+    this.events = new Map();
+    this.byGoal = new Map();
+  }
+
+  add(record) {
+    const known = this.events.get(record.id);
+    if (known) {
+      if (record.status) Object.assign(known, { status: record.status, reason: record.reason });
+      return;
+    }
+    this.events.set(record.id, record);
+    // A void with no goal (from another client) belongs with the event it cancels.
+    const goal = record.goal ?? this.events.get(record.voids)?.goal;
+    const key = String(goal);
+    if (!this.byGoal.has(key)) this.byGoal.set(key, []);
+    this.byGoal.get(key).push(record);
+  }
+
+  sort() {
+    for (const list of this.byGoal.values()) list.sort((a, b) => a.seq - b.seq);
+  }
+
+  // The corrected view of one goal: what the summary and the graph will count.
+  effective(goalId) {
+    const list = this.byGoal.get(String(goalId)) || [];
+    const voided = new Set();
+    for (const e of list) if (e.kind === "void" && e.status !== REJECTED) voided.add(e.voids);
+    return list.filter((e) => e.kind !== "void" && e.status !== REJECTED && !voided.has(e.id));
+  }
+
+  rejected() {
+    return [...this.events.values()].filter((e) => e.status === REJECTED);
+  }
+}
+
+// Goals are shown per learner: one learner, or each learner of a group session.
+const state = new SessionState(data.session);
+const goals = new Map();
+const controls = new Map();
+const runs = new Map();
+for (const learner of data.learners) for (const goal of learner.goals) goals.set(String(goal.id), goal);
+const syncer = new Syncer(data.sync_url);
+let waiting = 0;
+
+const badge = document.getElementById("sync-badge");
+const syncStatus = document.getElementById("sync-status");
+const rejectedPanel = document.getElementById("rejected");
+
+function showWaiting() {
+  badge.textContent = waiting === 1 ? "1 waiting" : `${waiting} waiting`;
+  badge.dataset.waiting = String(waiting);
+  badge.classList.toggle("all-sent", waiting === 0);
+}
+
+function render(goal) {
+  const control = controls.get(String(goal.id));
+  if (control) control.render(state.effective(goal.id));
+}
+
+function record(goal, kind, value, target = null, voids = null) {
+  const event = {
+    id: crypto.randomUUID(),
+    session: state.session.id,
+    goal: goal.id,
+    target,
+    kind,
+    value,
+    recorded_at: new Date().toISOString(),
+    voids,
+    status: PENDING,
+    seq: nextSeq(),
+  };
+  state.add(event);
+  render(goal);
+  waiting += 1;
+  showWaiting();
+  putEvent(event).then(
+    () => syncer.nudge(),
+    (error) => showProblem(`This device could not store an event (${error}). Keep this page open.`),
+  );
+  return event;
+}
+
+function undo(goal) {
+  const last = state.effective(goal.id).at(-1);
+  if (!last) return;
+  record(goal, "void", { reason: "Undone on the collection screen" }, last.target, last.id);
+}
+
+function showProblem(text) {
+  syncStatus.textContent = text;
+  syncStatus.classList.add("problem");
+}
+
+function renderRejected() {
+  const rows = state.rejected().map((event) => {
+    const goal = goals.get(String(event.goal));
+    return h(
+      "li",
+      { dataset: { event: event.id } },
+      h("strong", { text: `${goal ? goal.name : "Goal " + event.goal}: ${event.kind}` }),
+      ` ${JSON.stringify(event.value)} at ${new Date(event.recorded_at).toLocaleTimeString()} — `,
+      h("span", { class: "reason", text: event.reason }),
+    );
+  });
+  rejectedPanel.hidden = rows.length === 0;
+  rejectedPanel.querySelector("ul").replaceChildren(...rows);
+  rejectedPanel.querySelector(".count").textContent = String(rows.length);
+}
+
+// After a sync, take the server's answers (now in IndexedDB) into the screen.
+async function refreshStatuses() {
+  const stored = await eventsOfSession(state.session.id);
+  const touched = new Set();
+  for (const record of stored) {
+    const known = state.events.get(record.id);
+    if (known && known.status !== record.status) {
+      known.status = record.status;
+      known.reason = record.reason;
+      touched.add(String(known.goal));
+    }
+  }
+  for (const key of touched) if (goals.has(key)) render(goals.get(key));
+  renderRejected();
+}
+
+syncer.addEventListener("change", (event) => {
+  const { waiting: count, state: syncState, message } = event.detail;
+  waiting = count;
+  showWaiting();
+  syncStatus.classList.toggle("problem", syncState === "signed-out" || syncState === "error");
+  syncStatus.textContent =
+    message ||
+    (syncState === "syncing" ? "Sending…" : navigator.onLine ? "" : "Offline: events wait on this device.");
+  root.dataset.syncState = syncState;
+  if (syncState !== "syncing") refreshStatuses();
+});
+
+function buildLearner(learner, container) {
+  const ctx = {
+    promptLevels: learner.prompt_levels,
+    abc: learner.abc,
+    runs,
+    record,
+    undo,
+    rerender: render,
+    setRun(key, run) {
+      if (run) runs.set(key, run);
+      else runs.delete(key);
+      putRun(`${state.session.id}:${key}`, run).catch(() => {});
+    },
+  };
+  for (const goal of learner.goals) {
+    const make = CONTROLS[goal.measure];
+    if (!make) continue;
+    const control = make(goal, ctx);
+    controls.set(String(goal.id), control);
+    container.append(control.el);
+  }
+}
+
+async function restore() {
+  for (const event of data.events) {
+    state.add({ ...event, status: SYNCED, seq: Date.parse(event.recorded_at) });
+  }
+  for (const stored of await eventsOfSession(state.session.id)) state.add(stored);
+  state.sort();
+  const prefix = `${state.session.id}:`;
+  for (const run of await runsWithPrefix(prefix)) runs.set(run.key.slice(prefix.length), run);
+}
+
+function tick() {
+  const now = Date.now();
+  for (const control of controls.values()) control.tick?.(now);
+  document.getElementById("session-clock").textContent = clock(now - Date.parse(state.session.started_at));
+}
+
+async function start() {
+  await openDb();
+  await restore();
+  for (const learner of data.learners) {
+    buildLearner(learner, root.querySelector(`[data-lane="${learner.id}"]`));
+  }
+  for (const goal of goals.values()) render(goal);
+  await syncer.announce();
+  renderRejected();
+  setInterval(tick, 250);
+  tick();
+  document.getElementById("sync-now").addEventListener("click", () => syncer.sync());
+  root.dataset.ready = "true";
+  syncer.sync();
+  keepOffline(data.service_worker, data.scope, data.static_url);
+}
+
+// Learner tabs for a group session; the plan dialog one tap away.
+for (const tab of document.querySelectorAll("[data-show-lane]")) {
+  tab.addEventListener("click", () => {
+    for (const other of document.querySelectorAll("[data-show-lane]")) other.setAttribute("aria-selected", String(other === tab));
+    for (const section of root.querySelectorAll("[data-lane]")) section.hidden = section.dataset.lane !== tab.dataset.showLane;
+  });
+}
+for (const opener of document.querySelectorAll("[data-open-dialog]")) {
+  const dialog = document.getElementById(opener.dataset.openDialog);
+  opener.addEventListener("click", () => dialog.showModal());
+  dialog.querySelector("[data-close]").addEventListener("click", () => dialog.close());
+}
+
+start().catch((error) => showProblem(`The screen could not start: ${error}`));

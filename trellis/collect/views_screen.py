@@ -1,0 +1,348 @@
+"""The live collection screen and its pages: start a session, record, end it with a note.
+
+The screen itself is a page plus plain ES modules (static/collect/); every event is made in the
+browser and reaches the server through `POST /api/v1/sync`. These views only start sessions,
+serve the screen with everything it needs to work offline (goals, pick lists, plans and
+definitions, the events stored so far), serve the service worker, and handle the end of a
+session: summary, note, signatures and amendments.
+"""
+
+import json
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from trellis.audit.log import record
+from trellis.collect import actions
+from trellis.collect.models import Event, NoteAmendment, SessionNote, Setting
+from trellis.collect.queries import (
+    current_goals,
+    get_session_or_404,
+    goal_payload,
+    learner_kit,
+    session_summaries,
+)
+from trellis.people.access import CHANGE, VIEW, get_learner_or_404, may
+from trellis.people.models import Group
+from trellis.plans.models import Measure
+
+SCOPE = "/collect/"
+
+
+# --- starting a session ---------------------------------------------------------------------
+
+
+class StartForm(forms.Form):
+    goals = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, label="Goals to run")
+    setting = forms.ChoiceField(choices=Setting.choices, initial=Setting.SCHOOL)
+
+    def __init__(self, *args, goals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goals"].choices = [
+            (str(g.pk), f"{g.name} — {g.get_measure_display()}") for g in goals
+        ]
+        self.fields["goals"].initial = [str(g.pk) for g in goals]
+
+
+def get_group_or_404(request, group_id):
+    """A group whose every learner the user may record for; otherwise an audited 404."""
+    group = Group.objects.filter(pk=group_id).first()
+    learners = list(group.learners.select_related("organization")) if group else []
+    if not learners or not all(may(request.user, CHANGE, learner) for learner in learners):
+        record(
+            "group.view",
+            result="denied",
+            detail={"group_id": str(group_id), "path": request.path},
+        )
+        raise Http404("No such group.")
+    for learner in learners:
+        record("group.view", learner=learner, obj=group)
+    return group, learners
+
+
+def _start(request, *, learners, learner=None, group=None):
+    goals = [goal for person in learners for goal in current_goals(person)]
+    form = StartForm(request.POST or None, goals=goals)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session, _ = actions.start_session(
+                request.user,
+                learner=learner,
+                group=group,
+                goals=[int(pk) for pk in form.cleaned_data["goals"]],
+                started_at=timezone.now(),
+                setting=form.cleaned_data["setting"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect("collect:screen", session_id=session.pk)
+    context = {"form": form, "learners": learners, "group": group, "has_goals": bool(goals)}
+    return render(request, "collect/start.html", context)
+
+
+@login_required
+def start_for_learner(request, learner_id):
+    learner = get_learner_or_404(request, learner_id, CHANGE, audit_action="session.prepare")
+    return _start(request, learners=[learner], learner=learner)
+
+
+@login_required
+def start_for_group(request, group_id):
+    group, learners = get_group_or_404(request, group_id)
+    return _start(request, learners=learners, group=group)
+
+
+def _add_errors(form, error):
+    for field, texts in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, texts)
+
+
+# --- the screen ------------------------------------------------------------------------------
+
+
+def screen_learners(session):
+    """Per learner of the session: the session's goals as the screen draws them, the pick
+    lists, and the plans and definitions shown one tap away."""
+    goals = list(
+        session.goals.select_related("plan__learner__organization").prefetch_related("targets")
+    )
+    labels = dict(Measure.choices)
+    out = []
+    for learner in session.learners().select_related("organization"):
+        kit = learner_kit(learner)
+        abc = dict(kit["abc_options"])
+        # The learner's own defined behaviors come first in the behavior picks.
+        abc["behavior"] = [
+            {"code": d["name"], "label": d["name"]} for d in kit["behavior_definitions"]
+        ] + [o for o in abc.get("behavior", []) if o["label"] not in {
+            d["name"] for d in kit["behavior_definitions"]
+        }]
+        mine = [g for g in goals if g.plan.learner_id == learner.pk]
+        mine.sort(key=lambda g: (g.plan.kind, g.plan_id, g.order, g.pk))
+        payloads = []
+        for goal in mine:
+            payload = goal_payload(goal, kit["prompt_levels"])
+            payload["measure_label"] = labels.get(goal.measure, goal.measure)
+            payloads.append(payload)
+        out.append(
+            {
+                "id": learner.pk,
+                "name": learner.full_name,
+                "goals": payloads,
+                "prompt_levels": kit["prompt_levels"],
+                "abc": abc,
+                "plans": kit["plans"],
+                "behavior_definitions": kit["behavior_definitions"],
+            }
+        )
+    return out
+
+
+def stored_events(session):
+    return [
+        {
+            "id": str(e["id"]),
+            "session": str(session.pk),
+            "goal": e["goal_id"],
+            "target": e["target_id"],
+            "kind": e["kind"],
+            "value": e["value"],
+            "recorded_at": e["recorded_at"].isoformat(),
+            "voids": str(e["voids_id"]) if e["voids_id"] else None,
+        }
+        for e in Event.objects.filter(session=session)
+        .order_by("recorded_at")
+        .values("id", "goal_id", "target_id", "kind", "value", "recorded_at", "voids_id")
+    ]
+
+
+@login_required
+@never_cache
+def screen(request, session_id):
+    session = get_session_or_404(request, session_id, CHANGE)
+    if session.recorded_by_id != request.user.pk:
+        # Someone else's record: say whose it is and offer a second observer's record.
+        return render(request, "collect/other_observer.html", {"session": session})
+    learners = screen_learners(session)
+    data = {
+        "session": {
+            "id": str(session.pk),
+            "started_at": session.started_at.isoformat(),
+            "primary_session": str(session.primary_session_id)
+            if session.primary_session_id
+            else None,
+        },
+        "learners": [
+            {k: v for k, v in learner.items() if k not in ("plans", "behavior_definitions")}
+            for learner in learners
+        ],
+        "events": stored_events(session),
+        "sync_url": "/api/v1/sync",
+        "service_worker": reverse("collect:service-worker"),
+        "scope": SCOPE,
+        "static_url": settings.STATIC_URL
+        if settings.STATIC_URL.startswith("/")
+        else "/" + settings.STATIC_URL,
+    }
+    context = {"session": session, "learners": learners, "data": data}
+    return render(request, "collect/screen.html", context)
+
+
+def service_worker(request):
+    """The service worker, served from the scope it controls (/collect/)."""
+    static_url = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + (
+        settings.STATIC_URL
+    )
+    response = render(
+        request,
+        "collect/sw.js",
+        {"scope": SCOPE, "scope_json": json.dumps(SCOPE), "static_json": json.dumps(static_url)},
+        content_type="text/javascript; charset=utf-8",
+    )
+    # The browser checks for a new worker on each visit; never let a cache keep an old one.
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = SCOPE
+    return response
+
+
+@login_required
+@require_POST
+def observe(request, session_id):
+    """Join as second observer: a separate session linked to the primary, for IOA."""
+    primary = get_session_or_404(request, session_id, CHANGE, audit_action=None)
+    try:
+        session, _ = actions.start_session(
+            request.user,
+            learner=primary.learner,
+            group=primary.group,
+            goals=list(primary.goals.values_list("pk", flat=True)),
+            started_at=timezone.now(),
+            setting=primary.setting,
+            primary_session=primary,
+        )
+    except ValidationError as error:
+        for texts in error.message_dict.values():
+            for text in texts:
+                messages.error(request, text)
+        return redirect("collect:screen", session_id=primary.pk)
+    return redirect("collect:screen", session_id=session.pk)
+
+
+# --- the end of a session ----------------------------------------------------------------------
+
+
+class NoteForm(forms.Form):
+    what_was_done = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    learner_response = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Learner's response"
+    )
+    anything_unusual = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Anything unusual"
+    )
+
+
+class SignatureForm(forms.Form):
+    typed_name = forms.CharField(label="Type your full name")
+    password = forms.CharField(widget=forms.PasswordInput, label="Your password")
+
+
+class AmendForm(forms.Form):
+    field = forms.ChoiceField(choices=NoteAmendment.FIELD_CHOICES, label="Part to amend")
+    new_text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="New text")
+    reason = forms.CharField(label="Reason for the amendment")
+
+
+def _note_fields(note):
+    """Each part of a note with its current text and the amendments that changed it."""
+    if note is None:
+        return []
+    amendments = list(note.amendments.select_related("by"))
+    return [
+        {
+            "label": label,
+            "original": getattr(note, field),
+            "current": note.current(field),
+            "amendments": [a for a in amendments if a.field == field],
+        }
+        for field, label in NoteAmendment.FIELD_CHOICES
+    ]
+
+
+@login_required
+@never_cache
+def end(request, session_id):
+    """Summary per goal, the note, its signature, co-signature and amendments."""
+    session = get_session_or_404(request, session_id, VIEW)
+    note = SessionNote.objects.filter(session=session).first()
+    is_recorder = session.recorded_by_id == request.user.pk
+    step = request.POST.get("step") if request.method == "POST" else None
+    forms_by_step = {
+        "save": NoteForm(request.POST if step == "save" else None, prefix="note"),
+        "sign": SignatureForm(request.POST if step == "sign" else None, prefix="sign"),
+        "cosign": SignatureForm(request.POST if step == "cosign" else None, prefix="cosign"),
+        "amend": AmendForm(request.POST if step == "amend" else None, prefix="amend"),
+    }
+    if note is not None and step != "save":
+        forms_by_step["save"].initial = {f: getattr(note, f) for f in SessionNote.FIELDS}
+    if step == "end":
+        try:
+            actions.end_session(request.user, session, ended_at=timezone.now())
+        except ValidationError as error:
+            messages.error(request, " ".join(sum(error.message_dict.values(), [])))
+        return redirect("collect:end", session_id=session.pk)
+    if step in forms_by_step:
+        form = forms_by_step[step]
+        if form.is_valid():
+            try:
+                _apply(step, request.user, session, note, form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, DONE[step])
+                return redirect("collect:end", session_id=session.pk)
+    context = {
+        "session": session,
+        "summaries": session_summaries(session),
+        "note": note,
+        "note_fields": _note_fields(note),
+        "is_recorder": is_recorder,
+        "may_cosign": note is not None
+        and note.is_locked
+        and not note.cosigned_at
+        and actions.may_cosign(request.user, note),
+        "forms": forms_by_step,
+        "reliability": list(session.reliability_sessions.select_related("recorded_by")),
+    }
+    return render(request, "collect/end.html", context)
+
+
+DONE = {
+    "save": "Note saved.",
+    "sign": "Note signed. It is locked now; later changes are amendments.",
+    "cosign": "Note co-signed.",
+    "amend": "Amendment recorded; the original text is kept.",
+}
+
+
+def _apply(step, user, session, note, data):
+    if step == "save":
+        actions.save_note(user, session, **data)
+        return
+    if note is None:
+        raise ValidationError({"__all__": "Write and save the note first."})
+    if step == "sign":
+        actions.sign_note(user, note, **data)
+    elif step == "cosign":
+        actions.cosign_note(user, note, **data)
+    elif step == "amend":
+        actions.amend_note(user, note, **data)

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "trellis.accounts",
     "trellis.plans",
     "trellis.collect",
+    "trellis.monitoring",
     "trellis.incidents",
     "trellis.health",
     "trellis.demo",

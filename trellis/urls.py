@@ -29,6 +29,7 @@ urlpatterns = [
     path("audit/", audit_views.audit_log, name="audit-log"),
     path("", include("trellis.plans.urls")),
     path("", include("trellis.collect.urls")),
+    path("", include("trellis.monitoring.urls")),
     path("", include("trellis.incidents.urls")),
     path("", include("trellis.health.urls")),
     path(

@@ -124,9 +124,11 @@ def screen_learners(session):
         # The learner's own defined behaviors come first in the behavior picks.
         abc["behavior"] = [
             {"code": d["name"], "label": d["name"]} for d in kit["behavior_definitions"]
-        ] + [o for o in abc.get("behavior", []) if o["label"] not in {
-            d["name"] for d in kit["behavior_definitions"]
-        }]
+        ] + [
+            o
+            for o in abc.get("behavior", [])
+            if o["label"] not in {d["name"] for d in kit["behavior_definitions"]}
+        ]
         mine = [g for g in goals if g.plan.learner_id == learner.pk]
         mine.sort(key=lambda g: (g.plan.kind, g.plan_id, g.order, g.pk))
         payloads = []
@@ -200,8 +202,8 @@ def screen(request, session_id):
 
 def service_worker(request):
     """The service worker, served from the scope it controls (/collect/)."""
-    static_url = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + (
-        settings.STATIC_URL
+    static_url = (
+        settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + (settings.STATIC_URL)
     )
     response = render(
         request,

@@ -22,6 +22,7 @@ export async function keepOffline(workerUrl, scope, staticUrl) {
   if (!navigator.serviceWorker.controller || !(await cache.match(location.href))) {
     wanted.push(location.pathname + location.search);
   }
+  await navigator.serviceWorker.ready;
   await Promise.all(
     wanted.map(async (url) => {
       if (url.startsWith(staticUrl) && (await cache.match(url))) return;
@@ -33,4 +34,6 @@ export async function keepOffline(workerUrl, scope, staticUrl) {
       }
     }),
   );
+  // Tests and the benchmark wait for this before they cut the network.
+  document.documentElement.dataset.offlineReady = "true";
 }

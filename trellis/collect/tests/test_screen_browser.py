@@ -1,0 +1,154 @@
+"""In real headless Chromium: an assistant records a session with the network gone, reloads the
+screen offline, and every event reaches the server exactly once when the network returns."""
+
+import uuid
+
+import pytest
+from django.test import Client
+from playwright.sync_api import expect
+
+from trellis.collect.models import Event
+from trellis.collect.tests.screen_world import screen_session
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in_browser(browser_context, live_server, user):
+    """The browser gets a signed-in session cookie (a password sign-in is tested elsewhere)."""
+    client = Client()
+    client.force_login(user)
+    browser_context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+
+def control(page, goal):
+    return page.locator(f'section.control[data-goal="{goal.pk}"]')
+
+
+def device_events(page):
+    """The events this device holds in IndexedDB: [{id, status, kind}]."""
+    return page.evaluate(
+        """() => new Promise((resolve, reject) => {
+            const open = indexedDB.open("trellis-collect");
+            open.onsuccess = () => {
+                const request = open.result.transaction("events").objectStore("events").getAll();
+                request.onsuccess = () => resolve(request.result.map(
+                    (e) => ({id: e.id, status: e.status, kind: e.kind, reason: e.reason || null})));
+                request.onerror = () => reject(request.error);
+            };
+            open.onerror = () => reject(open.error);
+        })"""
+    )
+
+
+def open_screen(page, live_server, session):
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}/collect/sessions/{session.pk}/")
+    expect(page.locator("#screen")).to_have_attribute("data-ready", "true")
+    return errors
+
+
+@pytest.fixture
+def recording(world, live_server, browser_context, page):
+    session = screen_session(world, world.own_learner, world.assistant, interval_seconds=1)
+    goals = {goal.measure: goal for goal in session.goals.all()}
+    sign_in_browser(browser_context, live_server, world.assistant)
+    errors = open_screen(page, live_server, session)
+    # The service worker has the page and its files once the screen says so.
+    expect(page.locator("html")).to_have_attribute("data-offline-ready", "true", timeout=15_000)
+    return session, goals, errors
+
+
+def test_fifty_events_recorded_offline_arrive_once_after_a_reload(
+    recording, page, browser_context, live_server
+):
+    session, goals, errors = recording
+    badge = page.locator("#sync-badge")
+    counter = control(page, goals["frequency"])
+    timer = control(page, goals["duration"])
+    intervals = control(page, goals["partial_interval"])
+    trials = control(page, goals["trials"])
+
+    browser_context.set_offline(True)
+    intervals.get_by_role("button", name="Start intervals").click()
+    for _ in range(14):
+        counter.locator("button.plus").click()
+    counter.get_by_role("button", name="Undo").click()  # a void of the 14th count
+    expect(counter.locator(".count")).to_have_text("13")
+    for _ in range(5):
+        timer.locator("button.timer-button").click()
+        page.wait_for_timeout(30)
+        timer.locator("button.timer-button").click()
+    expect(timer.locator(".tally")).to_contain_text("5 timed")
+    expect(badge).to_have_text("20 waiting")
+    assert page.evaluate("fetch('/healthz').then(() => 'reached', () => 'no network')") == (
+        "no network"
+    )
+
+    # Reload with no network: the service worker serves the screen, IndexedDB the events.
+    response = page.reload()
+    assert response is None or response.from_service_worker
+    expect(page.locator("#screen")).to_have_attribute("data-ready", "true")
+    expect(counter.locator(".count")).to_have_text("13")
+    expect(timer.locator(".tally")).to_contain_text("5 timed")
+    expect(badge).to_have_text("20 waiting")
+
+    levels = trials.locator(".prompts button")
+    for tap in range(20):
+        levels.nth(tap % levels.count()).click()
+    expect(trials.locator(".tally")).to_contain_text("20 trials")
+    # The interval recorder kept running through the reload; score ten intervals as they come.
+    yes, no = intervals.locator("button.yes"), intervals.locator("button.no")
+    for index in range(10):
+        expect(yes).to_be_enabled(timeout=5_000)
+        (yes if index % 3 else no).click()
+    expect(intervals.locator(".cell.scored, .cell.unscored")).to_have_count(10)
+    expect(badge).to_have_text("50 waiting")
+    on_device = device_events(page)
+    # The worker had no network either: a screen never opened here is not available.
+    other = page.context.new_page()
+    other.goto(f"{live_server.url}/collect/sessions/{uuid.uuid4()}/")
+    expect(other.get_by_role("heading", name="No network")).to_be_visible()
+    other.close()
+    assert len(on_device) == 50
+    assert Event.objects.filter(session=session).count() == 0
+
+    browser_context.set_offline(False)
+    expect(badge).to_have_text("0 waiting", timeout=20_000)
+
+    stored = Event.objects.filter(session=session)
+    assert sorted(str(pk) for pk in stored.values_list("id", flat=True)) == sorted(
+        e["id"] for e in on_device
+    )
+    by_kind = {}
+    for kind in stored.values_list("kind", flat=True):
+        by_kind[kind] = by_kind.get(kind, 0) + 1
+    assert by_kind == {"count": 14, "void": 1, "duration": 5, "trial": 20, "interval": 10}
+    assert stored.get(kind="void").voids.kind == "count"
+    assert {e["status"] for e in device_events(page)} == {"synced"}
+    assert errors == []
+
+
+def test_a_rejected_event_stays_on_the_device_with_the_reason(
+    recording, page, browser_context, live_server
+):
+    session, goals, errors = recording
+    # The goal leaves the plan in force while the screen is open: the server refuses its data.
+    plan = goals["frequency"].plan
+    plan.status = "superseded"
+    plan.save()
+    session.goals.remove(goals["frequency"])
+
+    control(page, goals["frequency"]).locator("button.plus").click()
+    page.get_by_role("button", name="Sync", exact=True).click()
+
+    rejected = page.locator("#rejected")
+    expect(rejected).to_be_visible(timeout=10_000)
+    expect(rejected).to_contain_text("Hand raises")
+    expect(rejected.locator(".reason")).not_to_be_empty()
+    [kept] = device_events(page)
+    assert kept["status"] == "rejected" and kept["reason"]
+    assert Event.objects.filter(session=session).count() == 0
+    expect(page.locator("#sync-badge")).to_have_text("0 waiting")

@@ -136,3 +136,63 @@ def build_world() -> World:
         guardian=guardian_user,
         outsider=make_user("outsider"),
     )
+
+
+# --- plans and collect (issue 4) ---------------------------------------------------------
+
+
+def make_goal(world, learner, measure="frequency", *, settings=None, targets=(), **fields):
+    """An approved plan of the learner with one goal of the given measure (ORM, no actions)."""
+    from django.utils import timezone
+
+    from trellis.plans.measures import clean_measure_settings
+    from trellis.plans.models import Goal, Plan, Target
+
+    defaults = {
+        "frequency": {"rate_unit": "count"},
+        "partial_interval": {"interval_seconds": 10, "session_minutes": 5},
+        "whole_interval": {"interval_seconds": 10, "session_minutes": 5},
+        "momentary_time_sampling": {"interval_seconds": 30, "session_minutes": 10},
+        "task_analysis": {"steps": ["Wet hands", "Soap", "Scrub", "Rinse", "Dry"]},
+        "probe": {"seconds": 60, "unit": "words correct per minute"},
+        "rating": {"rows": [{"label": "Safe body", "max": 2}, {"label": "On task", "max": 2}]},
+    }
+    plan = Plan.objects.create(
+        learner=learner,
+        kind=Plan.Kind.IEP,
+        title=f"Plan of {learner.first_name}",
+        status=Plan.Status.APPROVED,
+        approved_at=timezone.now(),
+    )
+    goal = Goal.objects.create(
+        plan=plan,
+        domain=fields.pop("domain", Goal.Domain.BEHAVIOR),
+        name=fields.pop("name", f"{measure} goal"),
+        statement=fields.pop("statement", f"A {measure} goal."),
+        measure=measure,
+        measure_settings=clean_measure_settings(measure, settings or defaults.get(measure, {})),
+        **fields,
+    )
+    for index, name in enumerate(targets):
+        Target.objects.create(goal=goal, name=name, order=index, state="acquisition")
+    return goal
+
+
+def make_session(world, learner, goals=(), *, by=None, **fields):
+    """A session of the learner, recorded by `by` (default: someone on the learner's case)."""
+    from django.utils import timezone
+
+    from trellis.collect.models import Session
+
+    if by is None:
+        assignment = learner.assignments.active().select_related("staff__user").first()
+        by = assignment.staff.user if assignment else world.supervisor
+    goals = list(goals) or [make_goal(world, learner)]
+    session = Session.objects.create(
+        learner=learner,
+        started_at=fields.pop("started_at", timezone.now()),
+        recorded_by=by,
+        **fields,
+    )
+    session.goals.set(goals)
+    return session

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trellis.collect import views_screen
+from trellis.collect import views_screen, views_tokens
 
 app_name = "collect"
 urlpatterns = [
@@ -15,4 +15,7 @@ urlpatterns = [
     path("collect/sessions/<uuid:session_id>/", views_screen.screen, name="screen"),
     path("collect/sessions/<uuid:session_id>/end/", views_screen.end, name="end"),
     path("collect/sessions/<uuid:session_id>/observe/", views_screen.observe, name="observe"),
+    # Personal API tokens (views_tokens.py), reached from the profile page.
+    path("accounts/tokens/", views_tokens.tokens, name="tokens"),
+    path("accounts/tokens/revoke/", views_tokens.revoke, name="token_revoke"),
 ]

@@ -11,6 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from trellis.people.models import Learner
+from trellis.testing import make_goal, make_session
 
 PERSONAS = [
     "anonymous",
@@ -43,6 +44,10 @@ ADMINS_ONLY = {p: 404 for p in PERSONAS} | {"program_admin": 200, "anonymous": L
 # another learner's (404). A new kind of object adds its filler here.
 FILLERS = {
     "learner_id": lambda world, learner: learner.pk,
+    # plans and collect (issue 4)
+    "plan_id": lambda world, learner: make_goal(world, learner).plan_id,
+    "goal_id": lambda world, learner: make_goal(world, learner).pk,
+    "session_id": lambda world, learner: make_session(world, learner).pk,
 }
 
 # URL name → {persona: expected status}, or "learner" for the own / other check above, or
@@ -58,6 +63,20 @@ EXPECTED = {
     "profile": SIGNED_IN,
     "password_change": SIGNED_IN,
     "healthz": {p: 200 for p in PERSONAS},
+    # The JSON API (issue 4): 401 without credentials; staff-only like "learner:staff".
+    "api:api-root": {p: 404 for p in PERSONAS},
+    "api:openapi-json": {p: 200 for p in PERSONAS},
+    "api:list_learners": {p: 200 for p in PERSONAS} | {"anonymous": 401},
+    "api:learner_goals": "api:staff",
+    "api:learner_kit": "api:staff",
+    "api:create_session": {p: 405 for p in PERSONAS},  # POST only
+    "api:get_session": "api:staff",
+    "api:end_session": "api:staff",  # PATCH on the same URL as get_session
+    "api:session_summary": "api:staff",
+    "api:sync": {p: 405 for p in PERSONAS},  # POST only
+    "api:goal_data": "api:staff",
+    "collect:tokens": SIGNED_IN,
+    "collect:token_revoke": {p: 405 for p in PERSONAS} | {"anonymous": LOGIN},  # POST only
 }
 # The Django admin is Django's own; tests/test_admin.py checks its scoping.
 SKIPPED_NAMESPACES = {"admin"}
@@ -125,13 +144,16 @@ def test_access(client, world, persona, name, route):
     sign_in(client, world, persona)
     rule = EXPECTED[name]
     cases = []
-    if rule in ("learner", "learner:staff"):
-        own = OWN.get(persona) if not (rule == "learner:staff" and persona == "guardian") else None
+    if rule in ("learner", "learner:staff", "api:staff"):
+        staff_only = rule != "learner"
+        # The API answers 401 where a page would send an anonymous visitor to sign in.
+        anonymous = 401 if rule == "api:staff" else LOGIN
+        own = OWN.get(persona) if not (staff_only and persona == "guardian") else None
         other = OTHER.get(persona, "classmate" if persona != "other_assistant" else "client")
         if own:
-            cases.append((getattr(world, own), 200 if persona != "anonymous" else LOGIN))
-        cases.append((getattr(world, other), 404 if persona != "anonymous" else LOGIN))
-        if rule == "learner:staff" and persona == "guardian":
+            cases.append((getattr(world, own), 200 if persona != "anonymous" else anonymous))
+        cases.append((getattr(world, other), 404 if persona != "anonymous" else anonymous))
+        if staff_only and persona == "guardian":
             cases.append((world.own_learner, 404))
     else:
         cases.append((None, rule[persona]))

@@ -1,0 +1,513 @@
+"""Every write of the collect app: sessions, event ingest, notes and their signatures, tokens.
+
+Each action validates, writes and audits in one transaction.
+"""
+
+import uuid
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from trellis.audit.log import record
+from trellis.collect.events import problem
+from trellis.collect.models import ApiToken, Event, NoteAmendment, Session, SessionNote, Setting
+from trellis.people.access import CHANGE, may, staff_learner_filter, staff_of
+from trellis.people.models import Group, Learner, Role
+from trellis.plans.models import Goal, Plan, PromptHierarchy, Target
+
+MAX_BATCH = 1000
+# A device clock may be off, but not by a day: such an event is surely mistimed.
+FUTURE_SLACK = timedelta(days=1)
+
+
+def _may_record(user, learner):
+    return may(user, CHANGE, learner)
+
+
+def _as_uuid(value, field):
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        raise ValidationError({field: "Give a UUID."}) from None
+
+
+def _as_datetime(value, field):
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if not isinstance(value, datetime) or timezone.is_naive(value):
+        raise ValidationError({field: "Give an ISO-8601 date and time with its UTC offset."})
+    return value
+
+
+# --- sessions -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_session(
+    user,
+    *,
+    goals,
+    started_at,
+    learner=None,
+    group=None,
+    setting=Setting.SCHOOL,
+    id=None,
+    primary_session=None,
+):
+    """Start (or, with a known id, find again) a session for a learner or a group.
+
+    Returns (session, created). Posting the same id twice is how a device that started the
+    session offline makes sure it exists; the second answer is the stored session.
+    """
+    session_id = _as_uuid(id, "id") if id is not None else uuid.uuid4()
+    existing = Session.objects.filter(pk=session_id).first()
+    if existing is not None:
+        if existing.recorded_by_id != user.pk:
+            raise ValidationError({"id": "This session id belongs to another user's session."})
+        return existing, False
+    if (learner is None) == (group is None):
+        raise ValidationError({"learner": "Give a learner or a group (one of them)."})
+    if isinstance(learner, int):
+        learner = Learner.objects.filter(pk=learner).first() or _not_found("learner", learner)
+    if isinstance(group, int):
+        group = Group.objects.filter(pk=group).first() or _not_found("group", group)
+    learners = [learner] if learner is not None else list(group.learners.all())
+    if not learners:
+        raise ValidationError({"group": "This group has no learners."})
+    for person in learners:
+        if not _may_record(user, person):
+            record("session.start", learner=person, result="denied")
+            raise Http404("No such learner.")
+    if setting not in Setting.values:
+        raise ValidationError({"setting": f"Setting is one of {', '.join(Setting.values)}."})
+    started_at = _as_datetime(started_at, "started_at")
+    goal_ids = [g.pk if isinstance(g, Goal) else g for g in goals]
+    if not goal_ids:
+        raise ValidationError({"goals": "Pick at least one goal."})
+    found = list(
+        Goal.objects.filter(
+            pk__in=goal_ids,
+            plan__learner__in=learners,
+            plan__status=Plan.Status.APPROVED,
+        )
+    )
+    missing = sorted(set(goal_ids) - {g.pk for g in found})
+    if missing:
+        raise ValidationError({"goals": f"Not current goals of this learner or group: {missing}."})
+    if primary_session is not None:
+        if not isinstance(primary_session, Session):
+            pid = _as_uuid(primary_session, "primary_session")
+            primary_session = Session.objects.filter(pk=pid).first()
+        if primary_session is None or primary_session.learner_id != (
+            learner.pk if learner else None
+        ):
+            raise ValidationError({"primary_session": "No session of this learner with that id."})
+        if primary_session.primary_session_id:
+            raise ValidationError({"primary_session": "That is itself a reliability record."})
+        if primary_session.recorded_by_id == user.pk:
+            raise ValidationError({"primary_session": "A second observer must be another person."})
+    session = Session.objects.create(
+        id=session_id,
+        learner=learner,
+        group=group,
+        started_at=started_at,
+        setting=setting,
+        recorded_by=user,
+        primary_session=primary_session,
+    )
+    session.goals.set(found)
+    for person in learners:
+        record(
+            "session.start",
+            learner=person,
+            obj=session,
+            detail={"goals": sorted(goal_ids), "reliability": primary_session is not None},
+        )
+    return session, True
+
+
+def _not_found(what, pk):
+    raise ValidationError({what: f"No {what} with id {pk}."})
+
+
+@transaction.atomic
+def end_session(user, session, *, ended_at):
+    if session.recorded_by_id != user.pk:
+        raise ValidationError({"session": "Only the person who recorded a session ends it."})
+    ended_at = _as_datetime(ended_at, "ended_at")
+    if ended_at < session.started_at:
+        raise ValidationError({"ended_at": "The session cannot end before it started."})
+    if session.ended_at is None:
+        session.ended_at = ended_at
+        session.save(update_fields=["ended_at"])
+        for person in session.learners():
+            record("session.end", learner=person, obj=session)
+    return session
+
+
+# --- events -------------------------------------------------------------------------------
+
+
+class _Context:
+    """What a batch needs from the database, fetched in a handful of queries."""
+
+    def __init__(self, user, events):
+        self.user = user
+        session_ids, goal_ids, void_ids = set(), set(), set()
+        for e in events:
+            session_ids.add(e.get("session_uuid"))
+            if isinstance(e.get("goal"), int):
+                goal_ids.add(e["goal"])
+            if e.get("voids_uuid"):
+                void_ids.add(e["voids_uuid"])
+        session_ids.discard(None)
+        self.sessions = {s.pk: s for s in Session.objects.filter(pk__in=session_ids)}
+        self.session_goals = defaultdict(set)
+        for sid, gid in Session.goals.through.objects.filter(
+            session_id__in=self.sessions
+        ).values_list("session_id", "goal_id"):
+            self.session_goals[sid].add(gid)
+            goal_ids.add(gid)
+        self.goals = {
+            g.pk: g
+            for g in Goal.objects.filter(pk__in=goal_ids).select_related(
+                "plan__learner__organization"
+            )
+        }
+        self.targets = dict(
+            Target.objects.filter(goal_id__in=self.goals).values_list("pk", "goal_id")
+        )
+        learner_ids = {g.plan.learner_id for g in self.goals.values()}
+        self.recordable = set(
+            Learner.objects.filter(staff_learner_filter(user), pk__in=learner_ids).values_list(
+                "pk", flat=True
+            )
+        )
+        self.stored_voidable = {
+            row[0]: (row[1], row[2], row[3])
+            for row in Event.objects.filter(pk__in=void_ids).values_list(
+                "pk", "session_id", "goal_id", "target_id"
+            )
+        }
+        self._prompts = {}
+
+    def prompt_codes(self, organization):
+        if organization.pk not in self._prompts:
+            levels = PromptHierarchy.levels_for(organization)
+            self._prompts[organization.pk] = [level["code"] for level in levels]
+        return self._prompts[organization.pk]
+
+
+def _normalize(raw):
+    """Read the parts of an incoming event the checks need, without trusting their types."""
+    event = dict(raw) if isinstance(raw, dict) else {}
+    for key, field in (("session", "session_uuid"), ("voids", "voids_uuid"), ("id", "uuid")):
+        value = event.get(key)
+        try:
+            event[field] = (
+                value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)) if value else None
+            )
+        except (TypeError, ValueError, AttributeError):
+            event[field] = None
+            event.setdefault("_bad", f"'{key}' is not a UUID.")
+    for key in ("goal", "target"):
+        value = event.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            event.setdefault("_bad", f"'{key}' must be an id number or null.")
+    if not isinstance(event.get("kind"), str):
+        event.setdefault("_bad", "'kind' must be text.")
+    return event
+
+
+def _check(event, ctx, now, accepted):
+    """(reason, goal, target_id) — reason None when the event may be stored."""
+    session = ctx.sessions.get(event["session_uuid"])
+    if session is None or session.recorded_by_id != ctx.user.pk:
+        return "unknown session, or a session recorded by someone else.", None, None
+    kind = event.get("kind")
+    voids = event["voids_uuid"]
+    if kind == "void":
+        if voids is None:
+            return "a void must name the event it cancels in 'voids'.", None, None
+        if voids in accepted:
+            v_session, v_goal, v_target = accepted[voids]
+        elif voids in ctx.stored_voidable:
+            v_session, v_goal, v_target = ctx.stored_voidable[voids]
+        else:
+            return "'voids' names an event the server does not have.", None, None
+        if v_session != session.pk:
+            return "'voids' names an event of another session.", None, None
+        if event.get("goal") not in (None, v_goal):
+            return "a void must carry the goal of the event it cancels.", None, None
+        goal_id, target_id = v_goal, v_target
+    else:
+        if voids is not None:
+            return "only a void event may name 'voids'.", None, None
+        goal_id, target_id = event.get("goal"), event.get("target")
+    goal = ctx.goals.get(goal_id)
+    if goal is None or goal_id not in ctx.session_goals[session.pk]:
+        return f"goal {goal_id} is not part of this session.", None, None
+    if goal.plan.learner_id not in ctx.recordable:
+        return "this learner is not on your caseload.", None, None
+    if target_id is not None and ctx.targets.get(target_id) != goal_id:
+        return f"target {target_id} is not a target of goal {goal_id}.", None, None
+    recorded_at = event.get("recorded_at")
+    if isinstance(recorded_at, str):
+        recorded_at = parse_datetime(recorded_at)
+    if not isinstance(recorded_at, datetime) or timezone.is_naive(recorded_at):
+        return "'recorded_at' must be an ISO-8601 time with its UTC offset.", None, None
+    if recorded_at > now + FUTURE_SLACK:
+        return "'recorded_at' is more than a day in the future.", None, None
+    event["recorded_at"] = recorded_at
+    organization = goal.plan.learner.organization
+    reason = problem(kind, event.get("value"), goal, ctx.prompt_codes(organization))
+    return reason, goal, target_id
+
+
+def ingest_events(user, events):
+    """Store a batch of events from a device; answer each one, in order.
+
+    Idempotent by event id: an id the server has (or saw earlier in the batch) is a duplicate,
+    acknowledged and not stored again. Bad events are rejected with the reason and the good ones
+    stored. One bulk insert and one audit entry per learner per batch keep it fast.
+    """
+    if not isinstance(events, list):
+        raise ValidationError({"events": "Give a list of events."})
+    if len(events) > MAX_BATCH:
+        raise ValidationError({"events": f"At most {MAX_BATCH:,} events a batch."})
+    now = timezone.now()
+    events = [_normalize(e) for e in events]
+    with transaction.atomic():
+        ids = [e["uuid"] for e in events if e["uuid"]]
+        stored = set(Event.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        ctx = _Context(user, events)
+        results, rows = [], []
+        accepted = {}  # id → (session, goal, target) of events accepted in this batch
+        seen = set()
+        tally = defaultdict(Counter)
+        learners = {}
+        for event in events:
+            eid = event["uuid"]
+            if eid is None:
+                results.append(
+                    {
+                        "id": event.get("id"),
+                        "status": "rejected",
+                        "reason": event.get("_bad") or "'id' is missing.",
+                    }
+                )
+                continue
+            if eid in stored or eid in seen:
+                results.append({"id": str(eid), "status": "duplicate", "reason": None})
+                continue
+            seen.add(eid)
+            reason = event.get("_bad")
+            goal = target_id = None
+            if reason is None:
+                reason, goal, target_id = _check(event, ctx, now, accepted)
+            if reason is not None:
+                results.append({"id": str(eid), "status": "rejected", "reason": reason})
+                if goal is not None:
+                    tally[goal.plan.learner_id]["rejected"] += 1
+                continue
+            learner = goal.plan.learner
+            learners[learner.pk] = learner
+            tally[learner.pk]["accepted"] += 1
+            accepted[eid] = (event["session_uuid"], goal.pk, target_id)
+            rows.append(
+                Event(
+                    id=eid,
+                    session_id=event["session_uuid"],
+                    learner_id=learner.pk,
+                    goal_id=goal.pk,
+                    target_id=target_id,
+                    kind=event["kind"],
+                    value=event["value"],
+                    recorded_at=event["recorded_at"],
+                    received_at=now,
+                    recorded_by_id=user.pk,
+                    voids_id=event["voids_uuid"],
+                )
+            )
+            results.append({"id": str(eid), "status": "accepted", "reason": None})
+        # ignore_conflicts: an id stored by a concurrent request between the check above and
+        # this insert is kept once; this device's copy is then the same event.
+        Event.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        for learner_id, counts in tally.items():
+            record(
+                "event.sync",
+                learner=learners.get(learner_id) or Learner.objects.get(pk=learner_id),
+                detail=dict(counts),
+            )
+        if len(results) and not tally:
+            record(
+                "event.sync",
+                result="denied" if any(r["status"] == "rejected" for r in results) else "ok",
+                detail=dict(Counter(r["status"] for r in results)),
+            )
+    return results
+
+
+# --- notes --------------------------------------------------------------------------------
+
+
+def _require_recorder(user, session):
+    for person in session.learners():
+        if not _may_record(user, person):
+            record("note.change", learner=person, result="denied", obj=session)
+            raise Http404("Not found.")
+
+
+@transaction.atomic
+def save_note(user, session, *, what_was_done="", learner_response="", anything_unusual=""):
+    _require_recorder(user, session)
+    note = SessionNote.objects.select_for_update().filter(session=session).first()
+    if note is None:
+        note = SessionNote(session=session, written_by=user)
+    elif note.is_locked:
+        raise ValidationError({"__all__": "This note is signed; amend it instead."})
+    note.what_was_done = what_was_done.strip()
+    note.learner_response = learner_response.strip()
+    note.anything_unusual = anything_unusual.strip()
+    note.save()
+    for person in session.learners():
+        record("note.save", learner=person, obj=note)
+    return note
+
+
+def _name_matches(user, typed_name):
+    typed = " ".join((typed_name or "").split()).casefold()
+    full = " ".join(user.get_full_name().split()).casefold()
+    return bool(typed) and typed in {full, user.get_username().casefold()} - {""}
+
+
+def _check_signature(user, typed_name, password):
+    errors = {}
+    if not _name_matches(user, typed_name):
+        errors["typed_name"] = "Type your name as it appears on your account."
+    if not password or not user.check_password(password):
+        errors["password"] = "The password is not right."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def sign_note(user, note, *, typed_name, password):
+    """Sign a note with the typed name and the re-entered password; it is locked after."""
+    _require_recorder(user, note.session)
+    note = SessionNote.objects.select_for_update().get(pk=note.pk)
+    if note.is_locked:
+        raise ValidationError({"__all__": "This note is signed already."})
+    if not (note.what_was_done or note.learner_response or note.anything_unusual):
+        raise ValidationError({"what_was_done": "Write the note before signing it."})
+    try:
+        _check_signature(user, typed_name, password)
+    except ValidationError:
+        record("note.sign", obj=note, result="denied", detail={"why": "signature check"})
+        raise
+    note.signed_by, note.signed_at = user, timezone.now()
+    note.signed_name = " ".join(typed_name.split())
+    note.save(update_fields=["signed_by", "signed_at", "signed_name"])
+    for person in note.session.learners():
+        record("note.sign", learner=person, obj=note)
+    return note
+
+
+def may_cosign(user, note):
+    """A supervisor of the signer, or a supervisor / program admin over the learner — never
+    the signer themselves."""
+    if note.signed_by_id is None or note.signed_by_id == user.pk:
+        return False
+    if not all(may(user, CHANGE, person) for person in note.session.learners()):
+        return False
+    staff = staff_of(user)
+    if user.is_superuser:
+        return True
+    if staff is None:
+        return False
+    signer = staff_of(note.signed_by)
+    if signer is not None and signer.supervisors.filter(pk=staff.pk).exists():
+        return True
+    return staff.memberships.filter(role__in=[Role.SUPERVISOR, Role.PROGRAM_ADMIN]).exists()
+
+
+@transaction.atomic
+def cosign_note(user, note, *, typed_name, password):
+    note = SessionNote.objects.select_for_update().get(pk=note.pk)
+    if not note.is_locked:
+        raise ValidationError({"__all__": "The note must be signed before it is co-signed."})
+    if note.cosigned_at:
+        raise ValidationError({"__all__": "This note is co-signed already."})
+    if not may_cosign(user, note):
+        record("note.cosign", obj=note, result="denied")
+        raise ValidationError({"__all__": "Only a supervisor other than the signer may co-sign."})
+    _check_signature(user, typed_name, password)
+    note.cosigned_by, note.cosigned_at = user, timezone.now()
+    note.cosigned_name = " ".join(typed_name.split())
+    note.save(update_fields=["cosigned_by", "cosigned_at", "cosigned_name"])
+    for person in note.session.learners():
+        record("note.cosign", learner=person, obj=note)
+    return note
+
+
+@transaction.atomic
+def amend_note(user, note, *, field, new_text, reason):
+    """Change a signed note's field by an amendment with a reason; the original stays."""
+    _require_recorder(user, note.session)
+    if not note.is_locked:
+        raise ValidationError({"__all__": "A note that is not signed yet is simply edited."})
+    errors = {}
+    if field not in SessionNote.FIELDS:
+        errors["field"] = "Pick the part of the note to amend."
+    if not (new_text or "").strip():
+        errors["new_text"] = "Write the new text."
+    if not (reason or "").strip():
+        errors["reason"] = "Say why the note is amended."
+    if errors:
+        raise ValidationError(errors)
+    amendment = NoteAmendment.objects.create(
+        note=note,
+        field=field,
+        previous_text=note.current(field),
+        new_text=new_text.strip(),
+        reason=reason.strip(),
+        by=user,
+        at=timezone.now(),
+    )
+    for person in note.session.learners():
+        record(
+            "note.amend",
+            learner=person,
+            obj=note,
+            detail={"field": field, "reason": amendment.reason},
+        )
+    return amendment
+
+
+# --- API tokens ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_token(user, name=""):
+    """A new personal API token; returns (row, raw token). Only the raw token's hash is kept."""
+    token, raw = ApiToken.issue(user, (name or "").strip()[:100])
+    record("token.create", obj=token, detail={"name": token.name, "hint": token.hint})
+    return token, raw
+
+
+@transaction.atomic
+def revoke_token(user, token):
+    if token.user_id != user.pk:
+        raise Http404("Not found.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record("token.revoke", obj=token, detail={"hint": token.hint})
+    return token

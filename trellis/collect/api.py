@@ -1,0 +1,378 @@
+"""The JSON API of plans and collect (mounted at /api/v1/ by `trellis.api`).
+
+Every endpoint answers only what the user may see (404 otherwise, audited), writes through the
+actions of `trellis.collect.actions`, and answers a malformed body with a 422 naming the field.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
+from ninja import Field, Router, Schema
+from ninja.security import HttpBearer, SessionAuth
+
+from trellis.audit.log import current_context, record
+from trellis.collect import actions, queries
+from trellis.collect.models import ApiToken, Event, Session, hash_token
+from trellis.people.access import is_staff_for, staff_learner_filter
+from trellis.people.models import Learner
+from trellis.plans.models import Goal
+
+router = Router(tags=["collect"])
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer trl_…`: a personal token, looked up by its SHA-256."""
+
+    def authenticate(self, request, token):
+        row = (
+            ApiToken.objects.select_related("user")
+            .filter(digest=hash_token(token), revoked_at__isnull=True)
+            .first()
+        )
+        if row is None or not row.user.is_active:
+            return None
+        now = timezone.now()
+        # One write a minute at most: a sync loop must not turn every request into an update.
+        if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+        request.user = row.user
+        current_context().user = row.user
+        return row.user
+
+
+# The browser's session works too, with Django's CSRF check on unsafe methods.
+AUTH = [TokenAuth(), SessionAuth(csrf=True)]
+
+
+def staff_learner_or_404(request, learner_id, audit_action):
+    learner = Learner.objects.select_related("organization").filter(pk=learner_id).first()
+    if learner is None or not is_staff_for(request.user, learner):
+        record(
+            audit_action,
+            learner=learner,
+            result="denied",
+            detail={"learner_id": str(learner_id), "path": request.path},
+        )
+        raise Http404("No such learner.")
+    record(audit_action, learner=learner, detail={"via": "api"})
+    return learner
+
+
+def goal_or_404(request, goal_id, audit_action):
+    goal = Goal.objects.select_related("plan__learner__organization").filter(pk=goal_id).first()
+    learner = goal.plan.learner if goal else None
+    if goal is None or not is_staff_for(request.user, learner):
+        record(
+            audit_action,
+            learner=learner,
+            result="denied",
+            detail={"goal_id": str(goal_id), "path": request.path},
+        )
+        raise Http404("No such goal.")
+    record(audit_action, learner=learner, obj=goal, detail={"via": "api"})
+    return goal
+
+
+# --- schemas ------------------------------------------------------------------------------
+
+
+class LearnerOut(Schema):
+    id: int
+    name: str
+    organization: str
+    learner_word: str
+
+
+class PlanRef(Schema):
+    id: int
+    kind: str
+    title: str
+    version: int
+
+
+class TargetOut(Schema):
+    id: int
+    name: str
+    state: str
+    criterion: str
+
+
+class PromptLevel(Schema):
+    code: str
+    label: str
+
+
+class GoalOut(Schema):
+    id: int
+    lineage: str
+    plan: PlanRef
+    learner: int
+    name: str
+    statement: str
+    domain: str
+    direction: str
+    measure: str
+    event_kind: str
+    settings: dict[str, Any]
+    prompt_levels: list[PromptLevel]
+    goal_value: float | None
+    goal_date: str | None
+    unit: str
+    targets: list[TargetOut]
+
+
+class SessionIn(Schema):
+    id: UUID | None = None
+    learner: int | None = None
+    group: int | None = None
+    goals: list[int] = Field(..., min_length=1)
+    started_at: datetime
+    setting: str = "school"
+    primary_session: UUID | None = None
+
+
+class SessionEndIn(Schema):
+    ended_at: datetime
+
+
+class SessionOut(Schema):
+    id: UUID
+    learner: int | None
+    group: int | None
+    goals: list[int]
+    started_at: datetime
+    ended_at: datetime | None
+    setting: str
+    recorded_by: str
+    primary_session: UUID | None
+
+
+class EventOut(Schema):
+    id: UUID
+    session: UUID
+    goal: int
+    target: int | None
+    kind: str
+    value: Any
+    recorded_at: datetime
+    received_at: datetime
+    recorded_by: str
+    voids: UUID | None
+
+
+class SessionWithEvents(SessionOut):
+    events: list[EventOut]
+
+
+class EventIn(Schema):
+    """One event. The id must be a UUID (it is how the answer is matched); the other fields
+    are checked one by one, so a wrong one rejects this event, not the batch."""
+
+    id: UUID
+    session: Any
+    goal: Any = None
+    target: Any = None
+    kind: str
+    value: Any = None
+    recorded_at: Any
+    voids: Any = None
+
+
+class SyncIn(Schema):
+    events: list[EventIn] = Field(..., max_length=actions.MAX_BATCH)
+
+
+class SyncResult(Schema):
+    id: Any
+    status: str
+    reason: str | None
+
+
+class SyncOut(Schema):
+    results: list[SyncResult]
+
+
+class TargetSummary(Schema):
+    target: int
+    name: str
+    value: float | None
+    label: str
+
+
+class GoalSummary(Schema):
+    goal: int
+    name: str
+    measure: str
+    tracked: bool
+    value: float | None
+    unit: str
+    label: str
+    summary: dict[str, Any] | None
+    targets: list[TargetSummary]
+
+
+class PhaseRef(Schema):
+    id: int
+    kind: str
+    name: str
+
+
+class PointTarget(Schema):
+    id: int | None
+    lineage: str
+    name: str
+
+
+class DataPoint(Schema):
+    session: str
+    date: str
+    started_at: str
+    value: float
+    unit: str
+    phase: PhaseRef | None
+    target: PointTarget | None
+
+
+class GoalData(Schema):
+    goal: GoalOut
+    points: list[DataPoint]
+
+
+def session_out(session):
+    return {
+        "id": session.pk,
+        "learner": session.learner_id,
+        "group": session.group_id,
+        "goals": sorted(session.goals.values_list("pk", flat=True)),
+        "started_at": session.started_at,
+        "ended_at": session.ended_at,
+        "setting": session.setting,
+        "recorded_by": session.recorded_by.get_username(),
+        "primary_session": session.primary_session_id,
+    }
+
+
+# --- endpoints ----------------------------------------------------------------------------
+
+
+@router.get("/learners", response=list[LearnerOut], auth=AUTH)
+def list_learners(request):
+    """The learners the user works with as staff (families use the portal)."""
+    learners = (
+        Learner.objects.filter(staff_learner_filter(request.user), active=True)
+        .distinct()
+        .select_related("organization")
+    )
+    out = [
+        {
+            "id": p.pk,
+            "name": p.full_name,
+            "organization": p.organization.name,
+            "learner_word": p.organization.learner_word,
+        }
+        for p in learners
+    ]
+    record("caseload.view", detail={"via": "api", "shown": len(out)})
+    return out
+
+
+@router.get("/learners/{int:learner_id}/goals", response=list[GoalOut], auth=AUTH)
+def learner_goals(request, learner_id: int):
+    """The learner's current goals (approved plans) with their measures and targets."""
+    learner = staff_learner_or_404(request, learner_id, "goal.list")
+    return [queries.goal_payload(goal) for goal in queries.current_goals(learner)]
+
+
+@router.get("/learners/{int:learner_id}/kit", response=dict[str, Any], auth=AUTH)
+def learner_kit(request, learner_id: int):
+    """What the collection screen keeps offline: goals, prompt levels, ABC pick lists,
+    behavior definitions, and the current behavior and safety plans."""
+    learner = staff_learner_or_404(request, learner_id, "plan.view")
+    return queries.learner_kit(learner)
+
+
+@router.post("/sessions", response={200: SessionOut, 201: SessionOut}, auth=AUTH)
+def create_session(request, payload: SessionIn):
+    """Start a session; posting the same id again answers the stored session (200)."""
+    session, created = actions.start_session(
+        request.user,
+        id=payload.id,
+        learner=payload.learner,
+        group=payload.group,
+        goals=payload.goals,
+        started_at=payload.started_at,
+        setting=payload.setting,
+        primary_session=payload.primary_session,
+    )
+    return (201 if created else 200), session_out(session)
+
+
+@router.get("/sessions/{uuid:session_id}", response=SessionWithEvents, auth=AUTH)
+def get_session(request, session_id: UUID):
+    """The session with its events (void events too) as stored."""
+    session = queries.get_session_or_404(request, session_id)
+    events = [
+        {
+            "id": e.pk,
+            "session": e.session_id,
+            "goal": e.goal_id,
+            "target": e.target_id,
+            "kind": e.kind,
+            "value": e.value,
+            "recorded_at": e.recorded_at,
+            "received_at": e.received_at,
+            "recorded_by": e.recorded_by.get_username(),
+            "voids": e.voids_id,
+        }
+        for e in Event.objects.filter(session=session)
+        .select_related("recorded_by")
+        .order_by("recorded_at", "received_at")
+    ]
+    return session_out(session) | {"events": events}
+
+
+@router.patch("/sessions/{uuid:session_id}", response=SessionOut, auth=AUTH)
+def end_session(request, session_id: UUID, payload: SessionEndIn):
+    """End the session (idempotent: the first end time is kept)."""
+    session = queries.get_session_or_404(request, session_id, "change", audit_action=None)
+    return session_out(actions.end_session(request.user, session, ended_at=payload.ended_at))
+
+
+@router.get("/sessions/{uuid:session_id}/summary", response=list[GoalSummary], auth=AUTH)
+def session_summary(request, session_id: UUID):
+    """Per goal of the session: its value as the graph shows it, or "not tracked"."""
+    session = queries.get_session_or_404(request, session_id)
+    return queries.session_summaries(session)
+
+
+@router.post("/sync", response=SyncOut, auth=AUTH)
+def sync(request, payload: SyncIn):
+    """Store a batch of events idempotently; answer each: accepted, duplicate or rejected."""
+    events = [
+        {
+            "id": e.id,
+            "session": e.session,
+            "goal": e.goal,
+            "target": e.target,
+            "kind": e.kind,
+            "value": e.value,
+            "recorded_at": e.recorded_at,
+            "voids": e.voids,
+        }
+        for e in payload.events
+    ]
+    return {"results": actions.ingest_events(request.user, events)}
+
+
+@router.get("/goals/{int:goal_id}/data", response=GoalData, auth=AUTH)
+def goal_data(request, goal_id: int):
+    """The goal's session-level data points, with phase and target."""
+    goal = goal_or_404(request, goal_id, "goal.data.view")
+    return {"goal": queries.goal_payload(goal), "points": queries.goal_data_points(goal)}
+
+
+__all__ = ["ValidationError", "router", "Session"]

@@ -1,0 +1,121 @@
+"""Checking one event's value against its kind (DESIGN.md) and its goal's measure.
+
+`problem(kind, value, goal, prompt_codes)` answers None when the event fits, else the reason in
+plain words, naming the key. It never raises on odd input: a bad event is rejected, never a 500.
+"""
+
+import math
+
+from trellis.plans.models import EVENT_KIND, INTERVAL_MEASURES, Measure
+
+MAX_MS = 24 * 3600 * 1000
+MAX_TEXT = 500
+TRIAL_RESULTS = ("correct", "incorrect", "no_response")
+
+
+def _whole(value, key, *, low=0, high=None):
+    number = value.get(key)
+    if isinstance(number, bool) or not isinstance(number, int):
+        if isinstance(number, float) and number.is_integer():
+            number = int(number)
+        else:
+            return None, f"'{key}' must be a whole number."
+    if number < low or (high is not None and number > high):
+        upper = f" and at most {high}" if high is not None else ""
+        return None, f"'{key}' must be at least {low}{upper} (got {number})."
+    return number, None
+
+
+def _number(value, key, *, required=True):
+    number = value.get(key)
+    if number is None and not required:
+        return None, None
+    if isinstance(number, bool) or not isinstance(number, int | float) or not math.isfinite(number):
+        return None, f"'{key}' must be a number."
+    if number < 0:
+        return None, f"'{key}' cannot be negative."
+    return number, None
+
+
+def _prompt(value, prompt_codes):
+    prompt = value.get("prompt")
+    if prompt is None or prompt in prompt_codes:
+        return None
+    return f"prompt {prompt!r} is not a level of the prompt hierarchy ({', '.join(prompt_codes)})."
+
+
+def problem(kind, value, goal, prompt_codes):
+    """Why this value does not fit (a sentence), or None when it does."""
+    if not isinstance(value, dict):
+        return "value must be a JSON object."
+    if kind == "void":
+        reason = value.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            return "a void needs a 'reason'."
+        if len(reason) > MAX_TEXT:
+            return f"'reason' is longer than {MAX_TEXT} characters."
+        return None
+    expected = EVENT_KIND.get(goal.measure)
+    if kind != expected:
+        return (
+            f"kind {kind!r} does not fit the goal's measure {goal.measure!r} "
+            f"(expects {expected!r})."
+        )
+    settings = goal.measure_settings or {}
+    if kind == "count":
+        return _whole(value, "n", high=10_000)[1]
+    if kind in ("duration", "latency"):
+        return _whole(value, "ms", high=MAX_MS)[1]
+    if kind == "interval":
+        if goal.measure in INTERVAL_MEASURES and settings.get("interval_seconds"):
+            count = math.ceil(settings["session_minutes"] * 60 / settings["interval_seconds"])
+            index, error = _whole(value, "index", high=count - 1)
+        else:
+            index, error = _whole(value, "index")
+        if error:
+            return error
+        if not isinstance(value.get("scored"), bool):
+            return "'scored' must be true or false."
+        return None
+    if kind == "trial":
+        if value.get("result") not in TRIAL_RESULTS:
+            return "'result' must be correct, incorrect or no_response."
+        return _prompt(value, prompt_codes)
+    if kind == "step":
+        steps = settings.get("steps") or []
+        _, error = _whole(value, "step", low=1, high=len(steps))
+        return error or _prompt(value, prompt_codes)
+    if kind == "probe":
+        _, error = _number(value, "score")
+        return error or _number(value, "errors", required=False)[1]
+    if kind == "rating":
+        rows = settings.get("rows") or []
+        row, error = _whole(value, "row", low=1, high=len(rows))
+        if error:
+            return error
+        points, error = _number(value, "points")
+        if error:
+            return error
+        top, error = _number(value, "max")
+        if error:
+            return error
+        if top != rows[row - 1]["max"]:
+            return f"'max' of row {row} is {rows[row - 1]['max']} (got {top})."
+        if points > top:
+            return f"'points' ({points}) is more than 'max' ({top})."
+        return None
+    if kind == "abc":
+        keys = ("antecedent", "behavior", "consequence", "setting", "note")
+        for key in keys:
+            text = value.get(key)
+            if text is not None and not isinstance(text, str):
+                return f"'{key}' must be text."
+            if text and len(text) > MAX_TEXT:
+                return f"'{key}' is longer than {MAX_TEXT} characters."
+        if not any(value.get(k) for k in ("antecedent", "behavior", "consequence")):
+            return "an ABC record needs an antecedent, a behavior or a consequence."
+        return None
+    return f"unknown kind {kind!r}."  # pragma: no cover - EVENT_KIND covers every measure
+
+
+__all__ = ["Measure", "problem"]

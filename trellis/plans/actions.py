@@ -1,0 +1,325 @@
+"""Every change to plans, goals, targets, phases, definitions and pick lists.
+
+Each action validates, writes and audits in one transaction. A validation problem is a
+ValidationError naming the field; a user without the right to write plans gets Http404 (the same
+answer as a learner they cannot see).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from trellis.audit.log import record
+from trellis.plans.access import editable_organizations, may_write_plans
+from trellis.plans.models import (
+    AbcOption,
+    BehaviorDefinition,
+    Goal,
+    Phase,
+    Plan,
+    PromptHierarchy,
+    Target,
+    TargetStateChange,
+)
+
+PLAN_FIELDS = ("kind", "tier", "title", "settings", "summary", "starts_on", "ends_on")
+GOAL_FIELDS = (
+    "domain",
+    "name",
+    "statement",
+    "baseline",
+    "baseline_value",
+    "goal_value",
+    "goal_date",
+    "direction",
+    "measure",
+    "measure_settings",
+    "order",
+)
+TARGET_FIELDS = ("name", "order", "mastery_percent", "mastery_basis", "mastery_sessions")
+
+
+def _require_writer(user, learner):
+    if not may_write_plans(user, learner):
+        record("plan.change", learner=learner, result="denied")
+        raise Http404("Not found.")
+
+
+def _require_draft(plan):
+    if plan.is_locked:
+        raise ValidationError(
+            {"__all__": "This plan version is approved and read-only; revise it to change it."}
+        )
+
+
+def _set(obj, fields, values):
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise ValidationError({name: "This field cannot be set here." for name in unknown})
+    changed = {}
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            changed[name] = True
+        setattr(obj, name, value)
+    return sorted(changed)
+
+
+@transaction.atomic
+def create_plan(user, learner, **fields):
+    _require_writer(user, learner)
+    plan = Plan(learner=learner, created_by=user)
+    fields.setdefault("settings", [])
+    _set(plan, PLAN_FIELDS, fields)
+    plan.full_clean()
+    plan.save()
+    record("plan.create", learner=learner, obj=plan, detail={"kind": plan.kind})
+    return plan
+
+
+@transaction.atomic
+def update_plan(user, plan, **fields):
+    _require_writer(user, plan.learner)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    _require_draft(plan)
+    changed = _set(plan, PLAN_FIELDS, fields)
+    plan.full_clean()
+    plan.save()
+    record("plan.update", learner=plan.learner, obj=plan, detail={"changed": changed})
+    return plan
+
+
+@transaction.atomic
+def approve_plan(user, plan):
+    """Approve a draft: it becomes read-only and supersedes the version it revises."""
+    _require_writer(user, plan.learner)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != Plan.Status.DRAFT:
+        raise ValidationError({"status": "Only a draft can be approved."})
+    if not plan.goals.exists() and plan.kind not in (Plan.Kind.SAFETY, Plan.Kind.BIP):
+        raise ValidationError({"goals": "Add at least one goal before approving."})
+    plan.status = Plan.Status.APPROVED
+    plan.approved_by = user
+    plan.approved_at = timezone.now()
+    plan.save(update_fields=["status", "approved_by", "approved_at"])
+    if plan.supersedes_id:
+        Plan.objects.filter(pk=plan.supersedes_id).update(status=Plan.Status.SUPERSEDED)
+    record("plan.approve", learner=plan.learner, obj=plan, detail={"version": plan.version})
+    return plan
+
+
+@transaction.atomic
+def revise_plan(user, plan, *, reason):
+    """A new draft version copying the plan's goals, targets, phases and definitions; the
+    approved version stays in force until the new one is approved."""
+    _require_writer(user, plan.learner)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != Plan.Status.APPROVED:
+        raise ValidationError({"status": "Only the approved version in force can be revised."})
+    if Plan.objects.filter(supersedes=plan).exists():
+        raise ValidationError({"status": "A revision of this version exists already."})
+    if not (reason or "").strip():
+        raise ValidationError({"change_reason": "Say why the plan changes."})
+    new = Plan.objects.create(
+        learner=plan.learner,
+        kind=plan.kind,
+        tier=plan.tier,
+        title=plan.title,
+        settings=plan.settings,
+        summary=plan.summary,
+        starts_on=plan.starts_on,
+        ends_on=plan.ends_on,
+        lineage=plan.lineage,
+        version=plan.version + 1,
+        supersedes=plan,
+        change_reason=reason.strip(),
+        created_by=user,
+    )
+    for goal in plan.goals.prefetch_related("targets", "phases"):
+        targets, phases = list(goal.targets.all()), list(goal.phases.all())
+        goal.pk, goal.plan = None, new
+        goal.save()
+        for target in targets:
+            target.pk, target.goal = None, goal
+            target.save()
+        for phase in phases:
+            phase.pk, phase.goal = None, goal
+            phase.save()
+    for definition in plan.behavior_definitions.all():
+        definition.pk, definition.plan = None, new
+        definition.save()
+    record(
+        "plan.revise",
+        learner=plan.learner,
+        obj=new,
+        detail={"from_version": plan.version, "reason": reason.strip()},
+    )
+    return new
+
+
+@transaction.atomic
+def add_goal(user, plan, **fields):
+    _require_writer(user, plan.learner)
+    _require_draft(plan)
+    goal = Goal(plan=plan)
+    fields.setdefault("order", plan.goals.count())
+    _set(goal, GOAL_FIELDS, fields)
+    goal.full_clean()
+    goal.save()
+    record("goal.create", learner=plan.learner, obj=goal, detail={"measure": goal.measure})
+    return goal
+
+
+@transaction.atomic
+def update_goal(user, goal, **fields):
+    _require_writer(user, goal.plan.learner)
+    _require_draft(goal.plan)
+    changed = _set(goal, GOAL_FIELDS, fields)
+    goal.full_clean()
+    goal.save()
+    record("goal.update", learner=goal.plan.learner, obj=goal, detail={"changed": changed})
+    return goal
+
+
+@transaction.atomic
+def remove_goal(user, goal):
+    _require_writer(user, goal.plan.learner)
+    _require_draft(goal.plan)
+    if goal.events.exists():
+        raise ValidationError({"__all__": "This goal has data; it cannot be removed."})
+    record("goal.remove", learner=goal.plan.learner, obj=goal, detail={"name": goal.name})
+    goal.delete()
+
+
+@transaction.atomic
+def add_target(user, goal, *, state=Target.State.BASELINE, on=None, **fields):
+    """A new target; on a draft plan, or on an approved one when teaching moves on to a new
+    target (targets are the program's progress, not the plan's wording)."""
+    _require_writer(user, goal.plan.learner)
+    if goal.plan.status == Plan.Status.SUPERSEDED:
+        raise ValidationError({"__all__": "This plan version was superseded."})
+    on = on or timezone.localdate()
+    target = Target(goal=goal, state=state, state_since=on)
+    fields.setdefault("order", goal.targets.count())
+    _set(target, TARGET_FIELDS, fields)
+    target.full_clean()
+    target.save()
+    TargetStateChange.objects.create(
+        target=target, from_state="", to_state=state, on=on, changed_by=user, reason="Added"
+    )
+    record("target.create", learner=goal.plan.learner, obj=target, detail={"state": state})
+    return target
+
+
+@transaction.atomic
+def update_target(user, target, **fields):
+    _require_writer(user, target.goal.plan.learner)
+    _require_draft(target.goal.plan)
+    changed = _set(target, TARGET_FIELDS, fields)
+    target.full_clean()
+    target.save()
+    record(
+        "target.update", learner=target.goal.plan.learner, obj=target, detail={"changed": changed}
+    )
+    return target
+
+
+@transaction.atomic
+def change_target_state(user, target, *, to_state, on=None, reason=""):
+    """Move a target (e.g. acquisition → mastered), with the date and the reason kept."""
+    _require_writer(user, target.goal.plan.learner)
+    if to_state not in Target.State.values:
+        raise ValidationError({"to_state": f"Unknown state {to_state!r}."})
+    if to_state == target.state:
+        raise ValidationError({"to_state": "The target is in this state already."})
+    on = on or timezone.localdate()
+    change = TargetStateChange.objects.create(
+        target=target,
+        from_state=target.state,
+        to_state=to_state,
+        on=on,
+        changed_by=user,
+        reason=reason,
+    )
+    target.state, target.state_since = to_state, on
+    target.save(update_fields=["state", "state_since"])
+    record(
+        "target.state",
+        learner=target.goal.plan.learner,
+        obj=target,
+        detail={"from": change.from_state, "to": to_state, "on": on.isoformat(), "reason": reason},
+    )
+    return change
+
+
+@transaction.atomic
+def add_phase(user, goal, *, kind, starts_on, label=""):
+    """A phase change line on the goal's graph. Allowed on approved plans: a phase change is a
+    decision recorded as it happens, not a rewrite of the plan."""
+    _require_writer(user, goal.plan.learner)
+    if goal.plan.status == Plan.Status.SUPERSEDED:
+        raise ValidationError({"__all__": "This plan version was superseded."})
+    phase = Phase(goal=goal, kind=kind, starts_on=starts_on, label=label)
+    phase.full_clean()
+    if goal.phases.filter(starts_on=starts_on).exists():
+        raise ValidationError({"starts_on": "Another phase starts on this date."})
+    phase.save()
+    record(
+        "phase.create",
+        learner=goal.plan.learner,
+        obj=phase,
+        detail={"kind": kind, "starts_on": str(starts_on)},
+    )
+    return phase
+
+
+@transaction.atomic
+def save_behavior_definition(user, learner, definition=None, **fields):
+    """Create or update a behavior definition of the learner (not of a locked plan)."""
+    _require_writer(user, learner)
+    if definition is None:
+        definition = BehaviorDefinition(learner=learner)
+        action = "behavior_definition.create"
+    else:
+        if definition.plan_id and definition.plan.is_locked:
+            raise ValidationError({"__all__": "This definition is part of an approved plan."})
+        action = "behavior_definition.update"
+    _set(definition, ("name", "definition", "examples", "non_examples", "plan"), fields)
+    if definition.plan_id and definition.plan.learner_id != learner.pk:
+        raise ValidationError({"plan": "That plan is another learner's."})
+    definition.full_clean()
+    definition.save()
+    record(action, learner=learner, obj=definition)
+    return definition
+
+
+def _require_list_editor(user, organization):
+    if not editable_organizations(user).filter(pk=organization.pk).exists():
+        record("org_lists.change", result="denied", detail={"organization": organization.pk})
+        raise Http404("Not found.")
+
+
+@transaction.atomic
+def save_prompt_hierarchy(user, organization, levels):
+    _require_list_editor(user, organization)
+    hierarchy = PromptHierarchy.objects.filter(organization=organization).first()
+    hierarchy = hierarchy or PromptHierarchy(organization=organization)
+    hierarchy.levels = levels
+    hierarchy.full_clean()
+    hierarchy.save()
+    record("prompt_hierarchy.update", obj=hierarchy, detail={"levels": hierarchy.codes})
+    return hierarchy
+
+
+@transaction.atomic
+def save_abc_option(user, organization, option=None, **fields):
+    _require_list_editor(user, organization)
+    if option is None:
+        option = AbcOption(organization=organization)
+    elif option.organization_id != organization.pk:
+        raise Http404("Not found.")
+    _set(option, ("kind", "label", "code", "order", "active"), fields)
+    option.full_clean()
+    option.save()
+    record("abc_option.save", obj=option, detail={"kind": option.kind, "code": option.code})
+    return option

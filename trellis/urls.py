@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from trellis.accounts import views as accounts_views
+from trellis.api import api
 from trellis.audit import views as audit_views
 from trellis.people import views as people_views
 
@@ -45,5 +46,6 @@ urlpatterns = [
         name="password_change",
     ),
     path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

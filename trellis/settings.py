@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "trellis.monitoring",
     "trellis.incidents",
     "trellis.health",
+    "trellis.credentials",
     "trellis.demo",
 ]
 
@@ -72,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "trellis.accounts.context_processors.session_settings",
+                "trellis.incidents.context_processors.notifications",
             ],
         },
     },

@@ -196,3 +196,71 @@ def make_session(world, learner, goals=(), *, by=None, **fields):
     )
     session.goals.set(goals)
     return session
+
+
+# --- incidents, health and credentials (issue 6) ------------------------------------------
+
+
+def make_incident(world, learner, kind="behavioral", *, by=None, **fields):
+    """A filed incident report of the learner (ORM, no actions, no notifications)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from trellis.incidents.models import Incident
+
+    end = fields.pop("ended_at", timezone.now() - timedelta(hours=1))
+    return Incident.objects.create(
+        learner=learner,
+        organization=learner.organization,
+        kind=kind,
+        started_at=fields.pop("started_at", end - timedelta(minutes=10)),
+        ended_at=end,
+        location=fields.pop("location", "Classroom"),
+        antecedent=fields.pop("antecedent", "Asked to put the tablet away."),
+        narrative=fields.pop("narrative", "Threw the tablet and left the room."),
+        reported_by=by or world.assistant,
+        **fields,
+    )
+
+
+def make_order(world, learner, *, times=("08:00", "12:00"), **fields):
+    """An active scheduled medication order of the learner (ORM, no actions)."""
+    from datetime import date, timedelta
+
+    from trellis.health.models import MedicationOrder
+
+    return MedicationOrder.objects.create(
+        learner=learner,
+        drug=fields.pop("drug", "Methylphenidate"),
+        dose=fields.pop("dose", "10 mg"),
+        route=fields.pop("route", "oral"),
+        times=list(times),
+        prescriber=fields.pop("prescriber", "Dr. Example"),
+        starts_on=fields.pop("starts_on", date.today() - timedelta(days=60)),
+        consent_on=fields.pop("consent_on", date.today() - timedelta(days=61)),
+        **fields,
+    )
+
+
+def make_dose(world, learner, *, order=None, status="given", by=None):
+    """A MAR entry for the learner's first scheduled dose yesterday (ORM, no actions)."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from trellis.health.models import Dose
+
+    order = order or make_order(world, learner)
+    zone = ZoneInfo(learner.organization.time_zone)
+    day = timezone.now().astimezone(zone).date() - timedelta(days=1)
+    slot = datetime.combine(day, time.fromisoformat(sorted(order.times)[0]), tzinfo=zone)
+    return Dose.objects.create(
+        order=order,
+        learner=learner,
+        scheduled_for=slot,
+        at=slot,
+        status=status,
+        recorded_by=by or world.nurse,
+    )

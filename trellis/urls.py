@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("trellis.monitoring.urls")),
     path("", include("trellis.incidents.urls")),
     path("", include("trellis.health.urls")),
+    path("", include("trellis.credentials.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

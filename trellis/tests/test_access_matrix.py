@@ -11,6 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from trellis.people.models import Learner
+from trellis.testing import make_dose, make_incident, make_order
 from trellis.testing import make_goal, make_session
 
 PERSONAS = [
@@ -38,6 +39,7 @@ OTHER = {"program_admin": "client", "technician": "own_learner"}
 LOGIN = "login"  # a redirect to the sign-in page
 SIGNED_IN = {p: 200 for p in PERSONAS if p != "anonymous"} | {"anonymous": LOGIN}
 ADMINS_ONLY = {p: 404 for p in PERSONAS} | {"program_admin": 200, "anonymous": LOGIN}
+STAFF_ONLY = SIGNED_IN | {"guardian": 404, "outsider": 404}
 
 # How to fill a URL argument with an object that belongs to a given learner. A URL whose
 # arguments are all here is checked twice: with the persona's own learner's object (200) and with
@@ -48,6 +50,10 @@ FILLERS = {
     "plan_id": lambda world, learner: make_goal(world, learner).plan_id,
     "goal_id": lambda world, learner: make_goal(world, learner).pk,
     "session_id": lambda world, learner: make_session(world, learner).pk,
+    # incidents and health (issue 6)
+    "incident_id": lambda world, learner: make_incident(world, learner).pk,
+    "order_id": lambda world, learner: make_order(world, learner).pk,
+    "dose_id": lambda world, learner: make_dose(world, learner).pk,
 }
 
 # URL name → {persona: expected status}, or "learner" for the own / other check above, or
@@ -77,6 +83,30 @@ EXPECTED = {
     "api:goal_data": "api:staff",
     "collect:tokens": SIGNED_IN,
     "collect:token_revoke": {p: 405 for p in PERSONAS} | {"anonymous": LOGIN},  # POST only
+    # incidents, health and credentials (issue 6): staff pages; families get 404.
+    "incidents:notifications": SIGNED_IN,
+    "incidents:list": STAFF_ONLY,
+    "incidents:reports": STAFF_ONLY,
+    "incidents:learner": "learner:staff",
+    "incidents:file": "learner:staff",
+    "incidents:detail": "learner:staff",
+    "incidents:edit": "learner:staff",
+    "incidents:sign": "learner:staff",
+    "incidents:episode": "learner:staff",
+    "incidents:guardian": "learner:staff",
+    "incidents:debrief": "learner:staff",
+    "incidents:follow_ups": "learner:staff",
+    "incidents:close": "learner:staff",
+    "incidents:pdf": "learner:staff",
+    "health:orders": "learner:staff",
+    "health:mar": "learner:staff",
+    "health:record": "learner:staff",
+    "health:error": "learner:staff",
+    "health:correct": "learner:staff",
+    "health:effect": "learner:staff",
+    "health:count": "learner:staff",
+    "credentials:roster": STAFF_ONLY,
+    "credentials:add": ADMINS_ONLY,
 }
 # The Django admin is Django's own; tests/test_admin.py checks its scoping.
 SKIPPED_NAMESPACES = {"admin"}

@@ -149,7 +149,7 @@ async function refreshStatuses() {
 }
 
 syncer.addEventListener("change", (event) => {
-  const { waiting: count, state: syncState, message } = event.detail;
+  const { waiting: count, state: syncState, message, applied } = event.detail;
   waiting = count;
   showWaiting();
   syncStatus.classList.toggle("problem", syncState === "signed-out" || syncState === "error");
@@ -157,7 +157,7 @@ syncer.addEventListener("change", (event) => {
     message ||
     (syncState === "syncing" ? "Sending…" : navigator.onLine ? "" : "Offline: events wait on this device.");
   root.dataset.syncState = syncState;
-  if (syncState !== "syncing") refreshStatuses();
+  if (applied) refreshStatuses();
 });
 
 function buildLearner(learner, container) {
@@ -208,6 +208,7 @@ async function start() {
   for (const goal of goals.values()) render(goal);
   await syncer.announce();
   renderRejected();
+  addEventListener("offline", () => syncer.setState("offline", "No network: events wait on this device."));
   setInterval(tick, 250);
   tick();
   document.getElementById("sync-now").addEventListener("click", () => syncer.sync());

@@ -36,22 +36,25 @@ export class Syncer extends EventTarget {
     return { waiting: await countWithStatus(PENDING), rejected: await countWithStatus(REJECTED) };
   }
 
-  async announce() {
+  // Tells the screen the counts and the state; `applied` says the server answered events,
+  // so their statuses on the screen need a refresh.
+  async announce(applied = false) {
     const counts = await this.counts();
-    this.dispatchEvent(
-      new CustomEvent("change", { detail: { ...counts, state: this.state, message: this.message } }),
-    );
+    const detail = { ...counts, state: this.state, message: this.message, applied };
+    this.dispatchEvent(new CustomEvent("change", { detail }));
   }
 
-  setState(state, message = "") {
+  setState(state, message = "", applied = false) {
+    const changed = state !== this.state || message !== this.message;
     this.state = state;
     this.message = message;
-    return this.announce();
+    if (changed || applied || state === "idle") return this.announce(applied);
+    return Promise.resolve();
   }
 
-  // A tap asks for a sync shortly after, so a burst of taps goes as one batch.
+  // A tap asks for a sync shortly after, so a burst of taps goes as one batch. It does no
+  // other work: the screen counts its own taps, and a tap must cost next to nothing.
   nudge() {
-    this.announce();
     clearTimeout(this.soon);
     this.soon = setTimeout(() => this.sync(), AFTER_TAP_MS);
   }
@@ -77,9 +80,10 @@ export class Syncer extends EventTarget {
   }
 
   async run() {
+    let applied = false;
     for (;;) {
       const batch = await withStatus(PENDING, BATCH);
-      if (batch.length === 0) return this.setState("idle");
+      if (batch.length === 0) return this.setState("idle", "", applied);
       await this.setState("syncing");
       let response;
       try {
@@ -117,7 +121,8 @@ export class Syncer extends EventTarget {
         return this.setState("error", "The server answered without results; will retry.");
       }
       await applyResults(results);
-      if (batch.length < BATCH) return this.setState("idle");
+      applied = true;
+      if (batch.length < BATCH) return this.setState("idle", "", applied);
     }
   }
 }

@@ -53,10 +53,9 @@ class OrderForm(forms.ModelForm):
             part = part.strip()
             if not part:
                 continue
+            hours, _, minutes = part.partition(":")
             try:
-                result.append(
-                    time.fromisoformat(part if len(part) > 2 else f"{part}:00").strftime("%H:%M")
-                )
+                result.append(time(int(hours), int(minutes or 0)).strftime("%H:%M"))
             except ValueError:
                 raise forms.ValidationError(f"{part!r} is not a time like 08:00.") from None
         return sorted(set(result))

@@ -114,7 +114,8 @@ class MedicationOrder(models.Model):
         ]
 
     def stock(self):
-        last = self.counts.order_by("-at", "-pk").first()
+        # The ledger runs in the order lines were written.
+        last = self.counts.order_by("-pk").first()
         return last.balance if last else None
 
 

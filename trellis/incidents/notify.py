@@ -7,7 +7,7 @@ narrative, because email leaves the system.
 import os
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import send_mass_mail
 from django.db import transaction
 
 from trellis.incidents.models import Notification
@@ -84,12 +84,12 @@ def notify(users, *, kind, message, url="", incident=None, email_subject=None, e
         base = getattr(settings, "TRELLIS_BASE_URL", "") or os.environ.get("TRELLIS_BASE_URL", "")
         link = f"{base.rstrip('/')}{url}" if url else ""
 
+        text = f"{body}\n\n{link}".strip() + "\n"
+
         def send():
-            send_mail(
-                email_subject,
-                f"{body}\n\n{link}\n".strip() + "\n",
-                settings.DEFAULT_FROM_EMAIL,
-                recipients,
+            # One message per person, so recipients do not see each other's addresses.
+            send_mass_mail(
+                [(email_subject, text, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients],
                 fail_silently=False,
             )
 

@@ -5,13 +5,13 @@ import pytest
 from playwright.sync_api import expect
 
 from trellis.collect.models import Event
+from trellis.collect.tests.screen_world import screen_session
 from trellis.collect.tests.test_screen_browser import (
     control,
     device_events,
     open_screen,
     sign_in_browser,
 )
-from trellis.collect.tests.screen_world import screen_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -94,8 +94,8 @@ def test_a_group_session_runs_the_goals_of_every_learner_of_the_group(client, wo
     assert response.url == f"/collect/sessions/{session.pk}/"
     assert session.group == group and session.learner is None
     screen = client.get(response.url).content.decode()
-    assert 'data-show-lane="%d"' % world.own_learner.pk in screen
-    assert 'data-show-lane="%d"' % world.classmate.pk in screen
+    assert f'data-show-lane="{world.own_learner.pk}"' in screen
+    assert f'data-show-lane="{world.classmate.pk}"' in screen
 
 
 def test_a_group_with_a_learner_off_my_caseload_is_hidden(client, world):

@@ -1,0 +1,508 @@
+"""Reading for the monitoring pages: access-checked fetches, a goal's graph data, the caseload
+dashboard rows, and the IOA, FBA and effect-size tables (numbers from `trellis.analysis`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from zoneinfo import ZoneInfo
+
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.utils import timezone
+
+from trellis.analysis import effect_sizes, fba, ioa, progress, summaries
+from trellis.analysis._base import AnalysisError
+from trellis.audit.log import record
+from trellis.collect.models import Event, Session
+from trellis.collect.queries import goal_data_points, unit_of
+from trellis.monitoring import graphs
+from trellis.monitoring.models import Flag, GoalStatus, NormBand, Recommendation
+from trellis.monitoring.status import run_rules
+from trellis.people.access import is_staff_for, staff_of
+from trellis.people.models import CaseAssignment, Learner, Organization, StaffMember
+from trellis.plans.access import get_goal_or_404  # noqa: F401 - re-exported for the views
+from trellis.plans.models import INTERVAL_MEASURES, Measure, Plan
+
+# --- fetches ------------------------------------------------------------------------------
+
+
+def get_recommendation_or_404(request, rec_id, *, audit_action="recommendation.view"):
+    rec = (
+        Recommendation.objects.select_related("goal__plan", "learner__organization", "target")
+        .filter(pk=rec_id)
+        .first()
+    )
+    if rec is None or not is_staff_for(request.user, rec.learner):
+        record(
+            audit_action,
+            learner=rec.learner if rec else None,
+            result="denied",
+            detail={"recommendation_id": str(rec_id), "path": request.path},
+        )
+        raise Http404("Not found.")
+    return rec
+
+
+# --- graphs -------------------------------------------------------------------------------
+
+PERCENT_MEASURES = INTERVAL_MEASURES | {
+    Measure.TRIALS,
+    Measure.TASK_ANALYSIS,
+    Measure.RATING,
+}
+
+
+def chart_kinds(goal):
+    """The graphs a goal offers: the line graph always; the celeration chart for frequency
+    (count or rate); the probe graph for CBM probes."""
+    kinds = [("line", "Line graph")]
+    if goal.measure == Measure.FREQUENCY:
+        kinds.append(("celeration", "Standard celeration chart"))
+    if goal.measure == Measure.PROBE:
+        kinds.insert(0, ("probe", "Probe (CBM) graph"))
+    return kinds
+
+
+def _session_minutes(goal, session_ids):
+    fixed = goal.measure_settings.get("session_minutes")
+    out = {}
+    for s in Session.objects.filter(pk__in=session_ids).only("pk", "started_at", "ended_at"):
+        if fixed:
+            out[str(s.pk)] = float(fixed)
+        elif s.ended_at and s.ended_at > s.started_at:
+            out[str(s.pk)] = (s.ended_at - s.started_at).total_seconds() / 60
+    return out
+
+
+def graph_context(goal, *, today=None):
+    """(GraphData, Evaluation, rule inputs) for a goal, from collect's data points."""
+    ev, (points, phases, targets) = run_rules(goal, points=goal_data_points(goal), today=today)
+    own = [p for p in points if p.target is None]
+    learner = goal.plan.learner
+    unit = unit_of(goal)
+    data = graphs.GraphData(
+        title=goal.name,
+        unit=unit,
+        points=own,
+        phases=phases,
+        targets=targets,
+        aim=ev.aim,
+        trend=ev.trend,
+        trend_dates=ev.trend_dates,
+        trend_per_week=ev.trend_per_week,
+        goal_value=goal.goal_value,
+        goal_date=goal.goal_date,
+        mastery=sorted({t.mastery_percent for t in targets})
+        if goal.measure in PERCENT_MEASURES
+        else [],
+        summed=goal.measure == Measure.FREQUENCY and unit == "count",
+    )
+    if goal.measure == Measure.FREQUENCY:
+        data.minutes = _session_minutes(goal, {p.session for p in own})
+    if goal.measure == Measure.PROBE:
+        bands = NormBand.for_learner(learner, unit)
+        data.norms = {season: (b.p25, b.p50, b.p75) for season, b in bands.items()}
+        data.norms_source = next((b.source for b in bands.values() if b.source), "")
+    return data, ev, (points, phases, targets)
+
+
+def draw(goal_data, kind, per):
+    if kind == "celeration":
+        return graphs.celeration_chart(goal_data)
+    if kind == "probe":
+        return graphs.probe_chart(goal_data, per=per)
+    return graphs.line_chart(goal_data, per=per)
+
+
+def describe(data, ev, kind):
+    """The <desc> of a graph: what a sighted reader takes from it, in words."""
+    parts = [f"{len(data.points)} data points in {data.unit}."]
+    if data.phases:
+        parts.append("Phases: " + ", ".join(f"{p.name} from {p.starts_on}" for p in data.phases))
+    if ev.latest_value is not None:
+        parts.append(f"Latest value {ev.latest_value:g} on {ev.latest_date}.")
+    if ev.trend_per_week is not None:
+        parts.append(f"Trend {ev.trend_per_week:+.2f} per week in the current phase.")
+    if ev.aim is not None:
+        parts.append(
+            f"Aim line from {ev.aim.start_value:g} to the goal {ev.aim.goal_value:g} by "
+            f"{ev.aim.goal_date} ({ev.aim.slope_per_week:+.2f} per week)."
+        )
+    if kind == "celeration":
+        parts.append("Standard celeration chart, counts per minute on a logarithmic scale.")
+    return " ".join(parts)
+
+
+# --- the dashboard ------------------------------------------------------------------------
+
+SORTS = {
+    "learner": ("learner__last_name", "learner__first_name", "goal__name"),
+    "goal": ("goal__name", "learner__last_name"),
+    "flag": ("flag_rank", "latest_date", "learner__last_name"),
+    "latest": ("-latest_value", "learner__last_name"),
+    "trend": ("-trend_per_week", "learner__last_name"),
+    "days": ("latest_date", "learner__last_name"),
+    "school": ("organization__name", "learner__last_name"),
+}
+
+
+def dashboard_statuses(user, *, school=None, tier=None, staff=None, flag=None, sort="flag"):
+    """The goal statuses of every current goal of the learners the user may see, filtered;
+    one query (the learner rule is a subquery)."""
+    rows = (
+        GoalStatus.objects.filter(learner__in=Learner.objects.visible_to(user).filter(active=True))
+        .filter(goal__plan__status=Plan.Status.APPROVED)
+        .select_related("learner", "organization")
+        .only(
+            "goal_id",
+            "goal__name",
+            "learner__first_name",
+            "learner__last_name",
+            "learner__preferred_name",
+            "organization__name",
+            "tier",
+            "points",
+            "latest_value",
+            "latest_date",
+            "unit",
+            "trend_per_week",
+            "aim_per_week",
+            "flag",
+            "explanation",
+        )
+        .select_related("goal")
+    )
+    if school:
+        rows = rows.filter(organization_id=school)
+    if tier:
+        rows = rows.filter(tier=tier)
+    if staff:
+        today = timezone.localdate()
+        rows = rows.filter(
+            Exists(
+                CaseAssignment.objects.active(today).filter(
+                    learner_id=OuterRef("learner_id"), staff_id=staff
+                )
+            )
+        )
+    if flag == "any":
+        rows = rows.exclude(flag="")
+    elif flag == "none":
+        rows = rows.filter(flag="")
+    elif flag in Flag.values:
+        rows = rows.filter(flag=flag)
+    return rows.order_by(*SORTS.get(sort, SORTS["flag"]))
+
+
+def dashboard_filters(user):
+    """Choices for the school and staff filters, from the learners the user may see."""
+    visible = Learner.objects.visible_to(user).filter(active=True)
+    schools = Organization.objects.filter(pk__in=visible.values("organization_id")).order_by("name")
+    staff = (
+        StaffMember.objects.filter(
+            pk__in=CaseAssignment.objects.active().filter(learner__in=visible).values("staff_id")
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    )
+    return schools, staff
+
+
+# --- IOA ----------------------------------------------------------------------------------
+
+
+def _corrected(rows):
+    try:
+        return summaries.apply_voids(rows)
+    except AnalysisError:
+        return [r for r in rows if r["kind"] != "void"]
+
+
+def _session_events(session_ids):
+    by = defaultdict(list)
+    for r in (
+        Event.objects.filter(session_id__in=session_ids)
+        .order_by("recorded_at")
+        .values("id", "session_id", "goal__lineage", "kind", "value", "voids_id", "recorded_at")
+    ):
+        by[(r["session_id"], r["goal__lineage"])].append(
+            {
+                "id": r["id"],
+                "kind": r["kind"],
+                "value": r["value"],
+                "voids": r["voids_id"],
+                "recorded_at": r["recorded_at"],
+            }
+        )
+    return {k: _corrected(v) for k, v in by.items()}
+
+
+def _interval_record(events, count):
+    scored = {int(e["value"].get("index", -1)) for e in events if e["value"].get("scored")}
+    return [1 if i in scored else 0 for i in range(count)]
+
+
+def ioa_methods(goal, primary, second):
+    """Agreement between two observers' corrected events for one goal, by every IOA method
+    that fits the measure: [(method label, percent or None, note)]."""
+    out = []
+
+    def run(label, fn, *args):
+        try:
+            out.append((label, fn(*args), ""))
+        except AnalysisError as error:
+            out.append((label, None, str(error)))
+
+    m = goal.measure
+    if m == Measure.FREQUENCY:
+        a = sum(int(e["value"].get("n", 1)) for e in primary)
+        b = sum(int(e["value"].get("n", 1)) for e in second)
+        run("Total count", ioa.total_count, a, b)
+        # Per-minute blocks from each observer's timestamps, from the earlier start.
+        times = [e["recorded_at"] for e in primary + second]
+        if times:
+            t0 = min(times)
+            length = int(max((t - t0).total_seconds() for t in times) // 60) + 1
+            blocks = []
+            for evs in (primary, second):
+                counts = [0] * length
+                for e in evs:
+                    counts[int((e["recorded_at"] - t0).total_seconds() // 60)] += int(
+                        e["value"].get("n", 1)
+                    )
+                blocks.append(counts)
+            run("Mean count-per-interval (1-minute blocks)", ioa.mean_count_per_interval, *blocks)
+            run("Exact count-per-interval (1-minute blocks)", ioa.exact_count_per_interval, *blocks)
+    elif m in (Measure.DURATION, Measure.LATENCY):
+        a = [e["value"].get("ms", 0) for e in primary]
+        b = [e["value"].get("ms", 0) for e in second]
+        run("Total duration", ioa.total_duration, a, b)
+        if len(a) == len(b):
+            run("Mean duration-per-occurrence", ioa.mean_duration_per_occurrence, a, b)
+        else:
+            out.append(
+                (
+                    "Mean duration-per-occurrence",
+                    None,
+                    f"The observers recorded {len(a)} and {len(b)} occurrences.",
+                )
+            )
+    elif m in INTERVAL_MEASURES:
+        settings = goal.measure_settings
+        count = int(settings.get("session_minutes", 0) * 60 // settings.get("interval_seconds", 1))
+        indexes = [int(e["value"].get("index", 0)) for e in primary + second]
+        count = max(count, max(indexes, default=-1) + 1)
+        a, b = _interval_record(primary, count), _interval_record(second, count)
+        run("Interval-by-interval", ioa.interval_by_interval, a, b)
+        run("Scored-interval", ioa.scored_interval, a, b)
+        run("Unscored-interval", ioa.unscored_interval, a, b)
+    elif m in (Measure.TRIALS, Measure.TASK_ANALYSIS):
+        key = "result" if m == Measure.TRIALS else "prompt"
+        a = [str(e["value"].get(key)) for e in primary]
+        b = [str(e["value"].get(key)) for e in second]
+        run("Trial-by-trial", ioa.trial_by_trial, a, b)
+    elif m == Measure.PROBE:
+        a = sum(float(e["value"].get("score", 0)) for e in primary)
+        b = sum(float(e["value"].get("score", 0)) for e in second)
+        run("Total count (probe score)", ioa.total_count, a, b)
+    return out
+
+
+IOA_THRESHOLD = 80.0
+
+
+def learner_ioa(learner):
+    """Per goal: coverage (share of primary sessions with a second observer) and the
+    agreement of each checked session by every applicable method."""
+    primaries = Session.objects.filter(learner=learner, primary_session__isnull=True)
+    seconds = list(
+        Session.objects.filter(primary_session__learner=learner)
+        .select_related("recorded_by", "primary_session__recorded_by")
+        .order_by("started_at")
+    )
+    events = _session_events([s.pk for s in seconds] + [s.primary_session_id for s in seconds])
+    sessions_with_data = Counter()
+    for goal_lineage, _session_id in (
+        Event.objects.filter(session__in=primaries)
+        .values_list("goal__lineage", "session_id")
+        .distinct()
+    ):
+        sessions_with_data[goal_lineage] += 1
+    goals = (
+        learner.plans.filter(status=Plan.Status.APPROVED).prefetch_related("goals").order_by("kind")
+    )
+    out = []
+    for plan in goals:
+        for goal in plan.goals.all():
+            if goal.measure == Measure.ABC:
+                continue
+            checks = []
+            for s in seconds:
+                primary = events.get((s.primary_session_id, goal.lineage), [])
+                second = events.get((s.pk, goal.lineage), [])
+                if not primary and not second:
+                    continue
+                methods = ioa_methods(goal, primary, second)
+                checks.append({"session": s, "methods": methods})
+            total = sessions_with_data[goal.lineage]
+            out.append(
+                {
+                    "goal": goal,
+                    "sessions": total,
+                    "checked": len(checks),
+                    "coverage": (100.0 * len(checks) / total) if total else None,
+                    "checks": checks,
+                }
+            )
+    return out
+
+
+# --- FBA ----------------------------------------------------------------------------------
+
+DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def learner_abc(learner):
+    """The learner's corrected ABC records with their local time."""
+    tz = ZoneInfo(learner.organization.time_zone)
+    rows = [
+        {
+            "id": r["id"],
+            "kind": r["kind"],
+            "value": r["value"],
+            "voids": r["voids_id"],
+            "recorded_at": r["recorded_at"],
+        }
+        for r in Event.objects.filter(
+            learner=learner,
+            kind__in=["abc", "void"],
+            session__primary_session__isnull=True,
+        )
+        .order_by("recorded_at")
+        .values("id", "kind", "value", "voids_id", "recorded_at")
+    ]
+    kept = [r for r in _corrected(rows) if r["kind"] == "abc"]
+    for r in kept:
+        r["local"] = r["recorded_at"].astimezone(tz)
+    return kept
+
+
+def fba_report(learner):
+    """Conditional probabilities and function hypotheses (engine), and the scatterplot grid
+    (hour of day × day of week) of behavior records."""
+    records = [r for r in learner_abc(learner) if (r["value"].get("behavior") or "").strip()]
+    if not records:
+        return None
+    profiles = fba.analyze([r["value"] for r in records])
+    grid = Counter((r["local"].hour, r["local"].weekday()) for r in records)
+    hours = sorted({h for h, _ in grid}) or [8]
+    hours = list(range(min(hours), max(hours) + 1))
+    peak = max(grid.values())
+    scatter = [
+        {
+            "hour": h,
+            "cells": [
+                {"count": grid.get((h, d), 0), "level": _level(grid.get((h, d), 0), peak)}
+                for d in range(7)
+            ],
+        }
+        for h in hours
+    ]
+    return {
+        "records": len(records),
+        "first": records[0]["local"],
+        "last": records[-1]["local"],
+        "profiles": list(profiles.values()),
+        "scatter": scatter,
+        "days": DAYS,
+    }
+
+
+def _level(count, peak):
+    """Scatterplot shading (Touchette, MacDonald & Langer, 1985): none, low, high."""
+    if count == 0:
+        return "none"
+    return "high" if count >= max(2, peak / 2) else "low"
+
+
+# --- effect sizes -------------------------------------------------------------------------
+
+
+def phase_series(points):
+    """Goal-level values grouped by phase, in phase order: [(phase_id, name, kind, values)]."""
+    out = []
+    for p in points:
+        if p.target is not None:
+            continue
+        if not out or out[-1][0] != p.phase_id:
+            out.append((p.phase_id, p.phase_name or "No phase", p.phase_kind, []))
+        out[-1][3].append(p.value)
+    merged = {}
+    for phase_id, name, kind, values in out:
+        if phase_id in merged:
+            merged[phase_id][3].extend(values)
+        else:
+            merged[phase_id] = (phase_id, name, kind, list(values))
+    return list(merged.values())
+
+
+def effect_table(goal, a_values, b_values):
+    """Every single-case effect size of the engine between two phases, with intervals where
+    the method defines them, and the CDC result."""
+    increase = goal.direction != "decrease"
+    percent = goal.measure in PERCENT_MEASURES
+    scale = "percentage" if percent else ("count" if goal.measure == Measure.FREQUENCY else "other")
+    rows = []
+
+    def add(fn, **kw):
+        try:
+            rows.append(fn(a_values, b_values, increase=increase, **kw))
+        except AnalysisError as error:
+            rows.append(
+                effect_sizes.EffectSize(
+                    fn.__name__.upper(), None, undefined=True, reason=str(error)
+                )
+            )
+
+    for fn in (
+        effect_sizes.nap,
+        effect_sizes.tau,
+        effect_sizes.tau_u,
+        effect_sizes.tau_bc,
+        effect_sizes.pnd,
+        effect_sizes.pem,
+        effect_sizes.pand,
+        effect_sizes.ird,
+        effect_sizes.smd,
+        effect_sizes.lrm,
+    ):
+        add(fn)
+    add(effect_sizes.lrri if increase else effect_sizes.lrrd, scale=scale)
+    if percent:
+        add(effect_sizes.lor, scale="percentage")
+    if goal.goal_value is not None:
+        add(effect_sizes.pogo, goal=goal.goal_value)
+    try:
+        cdc = progress.cdc(a_values, b_values, increase=increase)
+        cdc_problem = None
+    except AnalysisError as error:
+        cdc, cdc_problem = None, str(error)
+    return rows, cdc, cdc_problem
+
+
+def staff_name(user):
+    return user.get_full_name() or user.get_username() if user else "—"
+
+
+def days_since(day, today=None):
+    if day is None:
+        return None
+    return ((today or timezone.localdate()) - day).days
+
+
+def week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+__all__ = ["staff_of"]

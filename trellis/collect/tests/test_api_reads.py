@@ -126,7 +126,7 @@ def test_a_session_shows_its_events_with_voids_as_stored(client, world):
             "goal": goal.pk,
             "kind": "void",
             "value": {"reason": "double tap"},
-            "recorded_at": AT.isoformat(),
+            "recorded_at": (AT + timedelta(seconds=2)).isoformat(),
             "voids": tap,
         },
     ]

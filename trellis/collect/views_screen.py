@@ -19,7 +19,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from trellis.audit.log import record
 from trellis.collect import actions
@@ -218,9 +217,12 @@ def service_worker(request):
 
 
 @login_required
-@require_POST
 def observe(request, session_id):
-    """Join as second observer: a separate session linked to the primary, for IOA."""
+    """Join as second observer: a separate session linked to the primary, for IOA. GET asks,
+    POST joins."""
+    if request.method != "POST":
+        session = get_session_or_404(request, session_id, CHANGE)
+        return render(request, "collect/other_observer.html", {"session": session})
     primary = get_session_or_404(request, session_id, CHANGE, audit_action=None)
     try:
         session, _ = actions.start_session(

@@ -11,8 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from trellis.people.models import Learner
-from trellis.testing import make_dose, make_incident, make_order
-from trellis.testing import make_goal, make_session
+from trellis.testing import make_dose, make_goal, make_incident, make_order, make_session
 
 PERSONAS = [
     "anonymous",
@@ -54,7 +53,18 @@ FILLERS = {
     "incident_id": lambda world, learner: make_incident(world, learner).pk,
     "order_id": lambda world, learner: make_order(world, learner).pk,
     "dose_id": lambda world, learner: make_dose(world, learner).pk,
+    # the live collection screen (issue 4): a group with just that learner
+    "group_id": lambda world, learner: make_group(learner).pk,
 }
+
+
+def make_group(learner):
+    from trellis.people.models import Group
+
+    group = Group.objects.create(organization=learner.organization, name="Matrix group")
+    group.learners.add(learner)
+    return group
+
 
 # URL name → {persona: expected status}, or "learner" for the own / other check above, or
 # "learner:staff" for the same check on a staff-only page (a guardian gets 404 for their own
@@ -82,6 +92,14 @@ EXPECTED = {
     "api:sync": {p: 405 for p in PERSONAS},  # POST only
     "api:goal_data": "api:staff",
     "collect:tokens": SIGNED_IN,
+    # The live collection screen (collect/views_screen.py). Other staff of the learner get the
+    # "join as second observer" page on someone else's session screen.
+    "collect:service-worker": {p: 200 for p in PERSONAS},  # code only, no data
+    "collect:start": "learner:staff",
+    "collect:start-group": "learner:staff",
+    "collect:screen": "learner:staff",
+    "collect:end": "learner:staff",
+    "collect:observe": "learner:staff",  # GET asks, POST joins
     "collect:token_revoke": {p: 405 for p in PERSONAS} | {"anonymous": LOGIN},  # POST only
     # incidents, health and credentials (issue 6): staff pages; families get 404.
     "incidents:notifications": SIGNED_IN,

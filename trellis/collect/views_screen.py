@@ -16,13 +16,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from trellis.audit.log import record
 from trellis.collect import actions
-from trellis.collect.models import Event, NoteAmendment, SessionNote, Setting
+from trellis.collect.models import Event, NoteAmendment, Session, SessionNote, Setting
 from trellis.collect.queries import (
     current_goals,
     get_session_or_404,
@@ -104,6 +105,28 @@ def start_for_group(request, group_id):
 def _add_errors(form, error):
     for field, texts in error.message_dict.items():
         form.add_error(field if field in form.fields else None, texts)
+
+
+def learner_section(request, learner):
+    """The profile's data-collection card (shown through CollectConfig.learner_section)."""
+    if not may(request.user, CHANGE, learner):
+        return None
+    groups = [
+        group
+        for group in Group.objects.filter(learners=learner).prefetch_related("learners")
+        if all(may(request.user, CHANGE, other) for other in group.learners.all())
+    ]
+    sessions = (
+        (Session.objects.filter(learner=learner) | Session.objects.filter(group__learners=learner))
+        .distinct()
+        .select_related("recorded_by")
+        .order_by("-started_at")[:8]
+    )
+    return render_to_string(
+        "collect/_learner_section.html",
+        {"learner": learner, "groups": groups, "sessions": sessions},
+        request=request,
+    )
 
 
 # --- the screen ------------------------------------------------------------------------------

@@ -105,3 +105,23 @@ def test_a_group_with_a_learner_off_my_caseload_is_hidden(client, world):
 
     assert client.get(f"/collect/groups/{group.pk}/start/").status_code == 404
     assert AuditEntry.objects.filter(action="group.view", result="denied").exists()
+
+
+def test_the_learner_profile_offers_to_start_a_session_and_lists_recent_ones(client, world):
+    from trellis.collect.tests.screen_world import screen_session
+
+    session = screen_session(world, world.own_learner, world.assistant, ["frequency"])
+    client.force_login(world.assistant)
+
+    html = client.get(f"/learners/{world.own_learner.pk}/").content.decode()
+
+    assert f'href="/collect/learners/{world.own_learner.pk}/start/"' in html
+    assert f'href="/collect/sessions/{session.pk}/">Continue recording' in html
+
+
+def test_a_guardian_sees_no_data_collection_on_the_profile(client, world):
+    client.force_login(world.guardian)
+
+    html = client.get(f"/learners/{world.own_learner.pk}/").content.decode()
+
+    assert "Start a session" not in html

@@ -212,6 +212,24 @@ async function start() {
   setInterval(tick, 250);
   tick();
   document.getElementById("sync-now").addEventListener("click", () => syncer.sync());
+  // Ending needs the server (it computes the summary): send what waits first, and with no
+  // network say so rather than leave the screen for a browser error page.
+  const endForm = document.getElementById("end-form");
+  endForm.addEventListener("submit", async (event) => {
+    if (endForm.dataset.sent) return;
+    event.preventDefault();
+    if (!navigator.onLine) {
+      showProblem("No network: end the session when it is back. Everything stays on this device.");
+      return;
+    }
+    await syncer.sync();
+    if (waiting > 0) {
+      showProblem(`${waiting} events could not be sent yet; try again in a moment.`);
+      return;
+    }
+    endForm.dataset.sent = "true";
+    endForm.requestSubmit();
+  });
   root.dataset.ready = "true";
   syncer.sync();
   keepOffline(data.service_worker, data.scope, data.static_url);

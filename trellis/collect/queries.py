@@ -67,7 +67,7 @@ UNITS = {
 def unit_of(goal):
     if goal.measure == Measure.FREQUENCY:
         return {"per_minute": "per minute", "per_hour": "per hour"}.get(
-            goal.measure_settings.get("rate_unit"), "count"
+            goal.measure_settings.get("rate_unit"), "times"
         )
     if goal.measure == Measure.PROBE:
         return goal.measure_settings.get("unit") or "score"

@@ -11,6 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from trellis.people.models import Learner
+from trellis.monitoring.tests.helpers import make_recommendation
 from trellis.testing import make_dose, make_goal, make_incident, make_order, make_session
 
 PERSONAS = [
@@ -55,6 +56,8 @@ FILLERS = {
     "dose_id": lambda world, learner: make_dose(world, learner).pk,
     # the live collection screen (issue 4): a group with just that learner
     "group_id": lambda world, learner: make_group(learner).pk,
+    # progress monitoring (issue 5): an open recommendation on a goal of the learner
+    "rec_id": lambda world, learner: make_recommendation(world, learner).pk,
 }
 
 
@@ -125,6 +128,18 @@ EXPECTED = {
     "health:count": "learner:staff",
     "credentials:roster": STAFF_ONLY,
     "credentials:add": ADMINS_ONLY,
+    # progress monitoring (issue 5): staff pages; families see progress in the portal.
+    "monitoring:dashboard": STAFF_ONLY,
+    "monitoring:goal": "learner:staff",
+    "monitoring:graph-png": "learner:staff",
+    "monitoring:graph-pdf": "learner:staff",
+    "monitoring:graph-svg": "learner:staff",
+    "monitoring:effects": "learner:staff",
+    "monitoring:accept": "learner:staff",  # GET shows the form, POST accepts
+    "monitoring:dismiss": "learner:staff",
+    "monitoring:decisions": "learner:staff",
+    "monitoring:fba": "learner:staff",
+    "monitoring:ioa": "learner:staff",
 }
 # The Django admin is Django's own; tests/test_admin.py checks its scoping.
 SKIPPED_NAMESPACES = {"admin"}

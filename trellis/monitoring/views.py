@@ -127,6 +127,7 @@ def goal_panel_context(request, goal, *, errors=None, posted=None):
         "past_recs": [r for r in recs if r.status != Recommendation.Status.OPEN],
         "can_decide": may_write_plans(request.user, goal.plan.learner),
         "errors": errors or {},
+        "general_error": (errors or {}).get("__all__"),
         "posted": posted or {},
         "celeration": celeration,
         "norms": data.norms,

@@ -1,0 +1,376 @@
+"""Supervisor pages: a learner's plans, a plan with all its versions, drafts and goals, targets,
+phases, behavior definitions, approval and revision; the organization's pick lists.
+
+Views parse input and check access; every write goes through `trellis.plans.actions`.
+Staff who may see the learner may read; writing needs `may_write_plans` (else 404).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+
+from trellis.audit.log import record
+from trellis.people.access import CHANGE, get_learner_or_404, is_staff_for
+from trellis.plans import actions
+from trellis.plans.access import (
+    editable_organizations,
+    get_goal_or_404,
+    get_plan_or_404,
+    may_write_plans,
+)
+from trellis.plans.forms import (
+    AbcOptionForm,
+    BehaviorDefinitionForm,
+    GoalForm,
+    PhaseForm,
+    PlanForm,
+    PromptHierarchyForm,
+    RevisionForm,
+    TargetForm,
+    TargetStateForm,
+)
+from trellis.plans.models import AbcOption, BehaviorDefinition, Plan, PromptHierarchy
+
+
+def _staff_learner(request, learner_id, audit_action="plan.list"):
+    learner = get_learner_or_404(request, learner_id, audit_action=None)
+    if not is_staff_for(request.user, learner):
+        record(audit_action, learner=learner, result="denied", detail={"path": request.path})
+        raise Http404("No such learner.")
+    record(audit_action, learner=learner)
+    return learner
+
+
+def _writer_learner(request, learner_id, audit_action):
+    learner = get_learner_or_404(request, learner_id, CHANGE, audit_action=None)
+    if not may_write_plans(request.user, learner):
+        record(audit_action, learner=learner, result="denied", detail={"path": request.path})
+        raise Http404("No such learner.")
+    return learner
+
+
+def _apply(form, error):
+    """Put an action's ValidationError on the form, on the field it names when it has one."""
+    for field, problems in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, problems)
+
+
+@login_required
+def learner_plans(request, learner_id):
+    learner = _staff_learner(request, learner_id)
+    plans = (
+        Plan.objects.filter(learner=learner)
+        .prefetch_related("goals")
+        .order_by("kind", "lineage", "-version")
+    )
+    return render(
+        request,
+        "plans/learner_plans.html",
+        {
+            "learner": learner,
+            "current": [p for p in plans if p.status != Plan.Status.SUPERSEDED],
+            "superseded": [p for p in plans if p.status == Plan.Status.SUPERSEDED],
+            "may_write": may_write_plans(request.user, learner),
+        },
+    )
+
+
+@login_required
+def create(request, learner_id):
+    learner = _writer_learner(request, learner_id, "plan.create")
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = actions.create_plan(request.user, learner, **form.values())
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "Draft plan created; add its goals, then approve it.")
+            return redirect("plans:detail", plan_id=plan.pk)
+    return render(request, "plans/plan_form.html", {"form": form, "learner": learner, "plan": None})
+
+
+@login_required
+def detail(request, plan_id):
+    plan = get_plan_or_404(request, plan_id)
+    goals = plan.goals.prefetch_related("targets", "phases")
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "learner": plan.learner,
+            "goals": goals,
+            "definitions": plan.behavior_definitions.all(),
+            "versions": plan.versions(),
+            "may_write": may_write_plans(request.user, plan.learner),
+            "has_revision": Plan.objects.filter(supersedes=plan).first(),
+        },
+    )
+
+
+@login_required
+def edit(request, plan_id):
+    plan = get_plan_or_404(request, plan_id, CHANGE, audit_action=None)
+    if plan.is_locked:
+        return render(request, "plans/locked.html", {"plan": plan, "learner": plan.learner})
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_plan(request.user, plan, **form.values())
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            return redirect("plans:detail", plan_id=plan.pk)
+    return render(
+        request, "plans/plan_form.html", {"form": form, "learner": plan.learner, "plan": plan}
+    )
+
+
+@login_required
+def approve(request, plan_id):
+    """GET: what approval means; POST: approve the draft (it becomes read-only)."""
+    plan = get_plan_or_404(request, plan_id, CHANGE, audit_action=None)
+    error = None
+    if request.method == "POST":
+        try:
+            actions.approve_plan(request.user, plan)
+        except ValidationError as problem:
+            error = " ".join(m for ms in problem.message_dict.values() for m in ms)
+        else:
+            messages.success(request, f"Version {plan.version} approved; it is now read-only.")
+            return redirect("plans:detail", plan_id=plan.pk)
+    return render(
+        request,
+        "plans/approve.html",
+        {"plan": plan, "learner": plan.learner, "error": error},
+    )
+
+
+@login_required
+def revise(request, plan_id):
+    """GET: the reason form; POST: a new draft version copying this one."""
+    plan = get_plan_or_404(request, plan_id, CHANGE, audit_action=None)
+    form = RevisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = actions.revise_plan(request.user, plan, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"Version {new.version} drafted from version {plan.version}.")
+            return redirect("plans:detail", plan_id=new.pk)
+    return render(
+        request, "plans/revise.html", {"plan": plan, "learner": plan.learner, "form": form}
+    )
+
+
+@login_required
+def add_goal(request, plan_id):
+    plan = get_plan_or_404(request, plan_id, CHANGE, audit_action=None)
+    if plan.is_locked:
+        return render(request, "plans/locked.html", {"plan": plan, "learner": plan.learner})
+    form = GoalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            goal = actions.add_goal(request.user, plan, **form.values())
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            return redirect("plans:goal", goal_id=goal.pk)
+    return render(
+        request,
+        "plans/goal_form.html",
+        {"form": form, "plan": plan, "learner": plan.learner, "goal": None},
+    )
+
+
+@login_required
+def edit_goal(request, goal_id):
+    goal = get_goal_or_404(request, goal_id, CHANGE, audit_action=None)
+    plan = goal.plan
+    if plan.is_locked:
+        return render(request, "plans/locked.html", {"plan": plan, "learner": plan.learner})
+    form = GoalForm(request.POST or None, instance=goal)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_goal(request.user, goal, **form.values())
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            return redirect("plans:goal", goal_id=goal.pk)
+    return render(
+        request,
+        "plans/goal_form.html",
+        {"form": form, "plan": plan, "learner": plan.learner, "goal": goal},
+    )
+
+
+@login_required
+def goal(request, goal_id):
+    """A goal with its measure, targets (with their state history) and phases. Writers add
+    targets, move a target's state and add phases here (POST with `action`)."""
+    goal = get_goal_or_404(request, goal_id)
+    learner = goal.plan.learner
+    may_write = may_write_plans(request.user, learner)
+    target_form = TargetForm(prefix="target")
+    state_form = TargetStateForm(goal=goal, prefix="state")
+    phase_form = PhaseForm(prefix="phase")
+    if request.method == "POST":
+        if not may_write:
+            record("goal.change", learner=learner, obj=goal, result="denied")
+            raise Http404("Not found.")
+        action = request.POST.get("action")
+        try:
+            if action == "add_target":
+                target_form = TargetForm(request.POST, prefix="target")
+                if target_form.is_valid():
+                    actions.add_target(request.user, goal, **target_form.cleaned_data)
+                    return redirect("plans:goal", goal_id=goal.pk)
+            elif action == "change_state":
+                state_form = TargetStateForm(request.POST, goal=goal, prefix="state")
+                if state_form.is_valid():
+                    data = state_form.cleaned_data
+                    actions.change_target_state(
+                        request.user,
+                        data["target"],
+                        to_state=data["to_state"],
+                        on=data["on"],
+                        reason=data["reason"],
+                    )
+                    return redirect("plans:goal", goal_id=goal.pk)
+            elif action == "add_phase":
+                phase_form = PhaseForm(request.POST, prefix="phase")
+                if phase_form.is_valid():
+                    actions.add_phase(request.user, goal, **phase_form.cleaned_data)
+                    return redirect("plans:goal", goal_id=goal.pk)
+        except ValidationError as error:
+            form = {"add_target": target_form, "change_state": state_form}.get(action, phase_form)
+            _apply(form, error)
+    return render(
+        request,
+        "plans/goal_detail.html",
+        {
+            "goal": goal,
+            "plan": goal.plan,
+            "learner": learner,
+            "targets": goal.targets.prefetch_related("state_changes"),
+            "phases": goal.phases.all(),
+            "may_write": may_write and goal.plan.status != Plan.Status.SUPERSEDED,
+            "target_form": target_form,
+            "state_form": state_form,
+            "phase_form": phase_form,
+        },
+    )
+
+
+@login_required
+def definitions(request, learner_id):
+    """The learner's behavior definitions; writers add or edit (?definition=<id>)."""
+    learner = _staff_learner(request, learner_id, "behavior_definition.view")
+    may_write = may_write_plans(request.user, learner)
+    editing = None
+    if request.GET.get("definition") or request.POST.get("definition"):
+        pk = request.POST.get("definition") or request.GET.get("definition")
+        editing = get_object_or_404(
+            BehaviorDefinition, pk=pk if str(pk).isdigit() else 0, learner=learner
+        )
+    form = BehaviorDefinitionForm(request.POST or None, instance=editing)
+    if request.method == "POST":
+        if not may_write:
+            record("behavior_definition.change", learner=learner, result="denied")
+            raise Http404("Not found.")
+        if form.is_valid():
+            try:
+                actions.save_behavior_definition(
+                    request.user, learner, editing, **form.cleaned_data
+                )
+            except ValidationError as error:
+                _apply(form, error)
+            else:
+                return redirect("plans:definitions", learner_id=learner.pk)
+    return render(
+        request,
+        "plans/definitions.html",
+        {
+            "learner": learner,
+            "definitions": BehaviorDefinition.objects.filter(learner=learner).select_related(
+                "plan"
+            ),
+            "form": form,
+            "editing": editing,
+            "may_write": may_write,
+        },
+    )
+
+
+@login_required
+def org_lists(request):
+    """ABC pick lists and prompt hierarchy of the organizations the user may edit."""
+    organizations = list(editable_organizations(request.user).order_by("path"))
+    if not organizations:
+        record("org_lists.view", result="denied")
+        raise Http404("Nothing to edit here.")
+    chosen = organizations[0]
+    wanted = request.POST.get("organization") or request.GET.get("organization")
+    if wanted:
+        chosen = next((o for o in organizations if str(o.pk) == wanted), None)
+        if chosen is None:
+            raise Http404("Not found.")
+    levels = PromptHierarchy.levels_for(chosen)
+    prompt_form = PromptHierarchyForm(
+        initial={"levels": "\n".join(f"{lv['code']} | {lv['label']}" for lv in levels)},
+        prefix="prompts",
+    )
+    option_form = AbcOptionForm(prefix="abc")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "prompts":
+                prompt_form = PromptHierarchyForm(request.POST, prefix="prompts")
+                if prompt_form.is_valid():
+                    actions.save_prompt_hierarchy(
+                        request.user, chosen, prompt_form.cleaned_data["levels"]
+                    )
+                    return redirect(f"{request.path}?organization={chosen.pk}")
+            elif action == "add_option":
+                option_form = AbcOptionForm(request.POST, prefix="abc")
+                if option_form.is_valid():
+                    data = option_form.cleaned_data
+                    actions.save_abc_option(
+                        request.user,
+                        chosen,
+                        kind=data["kind"],
+                        label=data["label"],
+                        code=data["code"] or slugify(data["label"]),
+                        order=data["order"] or 0,
+                        active=True,
+                    )
+                    return redirect(f"{request.path}?organization={chosen.pk}")
+            elif action in ("hide_option", "show_option"):
+                option = get_object_or_404(
+                    AbcOption, pk=request.POST.get("option") or 0, organization=chosen
+                )
+                actions.save_abc_option(
+                    request.user, chosen, option, active=action == "show_option"
+                )
+                return redirect(f"{request.path}?organization={chosen.pk}")
+        except ValidationError as error:
+            _apply(option_form if action == "add_option" else prompt_form, error)
+    record("org_lists.view", detail={"organization": chosen.pk})
+    return render(
+        request,
+        "plans/org_lists.html",
+        {
+            "organizations": organizations,
+            "chosen": chosen,
+            "own_options": AbcOption.objects.filter(organization=chosen),
+            "inherited": AbcOption.for_organization(chosen).exclude(organization=chosen),
+            "has_own_hierarchy": PromptHierarchy.objects.filter(organization=chosen).exists(),
+            "prompt_form": prompt_form,
+            "option_form": option_form,
+        },
+    )

@@ -35,6 +35,8 @@ OWN = {
     "guardian": "own_learner",
 }
 OTHER = {"program_admin": "client", "technician": "own_learner"}
+# Who writes plans (supervisor or program admin role); see trellis.plans.access.
+PLAN_WRITERS = {"supervisor", "program_admin"}
 
 LOGIN = "login"  # a redirect to the sign-in page
 SIGNED_IN = {p: 200 for p in PERSONAS if p != "anonymous"} | {"anonymous": LOGIN}
@@ -104,6 +106,20 @@ EXPECTED = {
     "collect:end": "learner:staff",
     "collect:observe": "learner:staff",  # GET asks, POST joins
     "collect:token_revoke": {p: 405 for p in PERSONAS} | {"anonymous": LOGIN},  # POST only
+    # plans (issue 4): staff read; "learner:writers" pages are for plan writers (supervisors,
+    # teachers, program admins) on their own learners, 404 for everyone else.
+    "plans:learner_plans": "learner:staff",
+    "plans:create": "learner:writers",
+    "plans:definitions": "learner:staff",
+    "plans:detail": "learner:staff",
+    "plans:edit": "learner:writers",
+    "plans:approve": "learner:writers",  # GET confirms, POST approves
+    "plans:revise": "learner:writers",  # GET asks the reason, POST drafts a version
+    "plans:add_goal": "learner:writers",
+    "plans:goal": "learner:staff",
+    "plans:edit_goal": "learner:writers",
+    "plans:org_lists": {p: 404 for p in PERSONAS}
+    | {"supervisor": 200, "program_admin": 200, "anonymous": LOGIN},
     # incidents, health and credentials (issue 6): staff pages; families get 404.
     "incidents:notifications": SIGNED_IN,
     "incidents:list": STAFF_ONLY,
@@ -207,14 +223,16 @@ def test_access(client, world, persona, name, route):
     sign_in(client, world, persona)
     rule = EXPECTED[name]
     cases = []
-    if rule in ("learner", "learner:staff", "api:staff"):
+    if rule in ("learner", "learner:staff", "api:staff", "learner:writers"):
         staff_only = rule != "learner"
         # The API answers 401 where a page would send an anonymous visitor to sign in.
         anonymous = 401 if rule == "api:staff" else LOGIN
         own = OWN.get(persona) if not (staff_only and persona == "guardian") else None
         other = OTHER.get(persona, "classmate" if persona != "other_assistant" else "client")
         if own:
-            cases.append((getattr(world, own), 200 if persona != "anonymous" else anonymous))
+            allowed = rule != "learner:writers" or persona in PLAN_WRITERS
+            status = (200 if allowed else 404) if persona != "anonymous" else anonymous
+            cases.append((getattr(world, own), status))
         cases.append((getattr(world, other), 404 if persona != "anonymous" else anonymous))
         if staff_only and persona == "guardian":
             cases.append((world.own_learner, 404))

@@ -138,26 +138,46 @@ def run_browser(url, world, session, flags):
         context.set_offline(True)
         page.reload()  # from the service worker, as a screen opened with no network
         page.wait_for_selector("#screen[data-ready='true']")
-        page.evaluate(PROBE)
-        box = page.locator("section.measure-frequency button.plus").bounding_box()
-        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-        for _ in range(TAPS):
-            page.mouse.click(x, y)
-        # Polled from here: wait_for_function would need 'unsafe-eval', which the CSP forbids.
-        while page.evaluate("window.__latencies.length + window.__misses") < TAPS:
-            page.wait_for_timeout(50)
-        figures = page.evaluate(
-            "({painted: window.__latencies, updated: window.__handled,"
-            " queued: window.__queued, misses: window.__misses})"
-        )
+        figures = tap(page)
         shown = page.locator("section.measure-frequency .count").text_content()
         assert shown == str(TAPS), f"the counter shows {shown} after {TAPS} taps"
+        # The floor of this browser and machine: a bare page whose button only adds one.
+        bare = context.new_page()
+        bare.set_content(BARE_PAGE)
+        figures["floor"] = tap(bare)["painted"]
+        bare.close()
         # Back online, everything tapped reaches the server once.
         context.set_offline(False)
         page.wait_for_selector("#sync-badge[data-waiting='0']", timeout=60_000)
         figures["stored"] = Event.objects.filter(session=session).count()
         browser.close()
     return figures
+
+
+BARE_PAGE = """<section class="measure-frequency">
+<button class="plus" style="width:200px;height:100px">+ <span class="count">0</span></button>
+</section><script>
+const count = document.querySelector(".count");
+document.querySelector("button").addEventListener("pointerdown", () => {
+  count.textContent = String(Number(count.textContent) + 1);
+});
+</script>"""
+
+
+def tap(page):
+    """Taps the counter TAPS times; the page's figures for each tap."""
+    page.evaluate(PROBE)
+    box = page.locator("section.measure-frequency button.plus").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    for _ in range(TAPS):
+        page.mouse.click(x, y)
+    # Polled from here: wait_for_function would need 'unsafe-eval', which the CSP forbids.
+    while page.evaluate("window.__latencies.length + window.__misses") < TAPS:
+        page.wait_for_timeout(50)
+    return page.evaluate(
+        "({painted: window.__latencies, updated: window.__handled,"
+        " queued: window.__queued, misses: window.__misses})"
+    )
 
 
 def percentile(values, p):
@@ -181,6 +201,7 @@ def report(results):
         print(line("-> the screen's code starts (browser routing)", figures["queued"]))
         print(line("-> count updated in the DOM", figures["updated"]))
         print(line("-> animation frame that paints it", figures["painted"]))
+        print(line("   (floor: a bare page whose button adds one)", figures["floor"]))
         print(f"  taps that did not update the count: {figures['misses']}")
         print(f"  events on the server once back online: {figures['stored']} of {TAPS}")
     mode, figures = results[0]

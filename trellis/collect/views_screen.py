@@ -212,6 +212,7 @@ def screen(request, session_id):
         ],
         "events": stored_events(session),
         "sync_url": "/api/v1/sync",
+        "login_url": reverse("login"),
         "service_worker": reverse("collect:service-worker"),
         "scope": SCOPE,
         "static_url": settings.STATIC_URL

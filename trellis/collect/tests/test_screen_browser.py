@@ -152,3 +152,24 @@ def test_a_rejected_event_stays_on_the_device_with_the_reason(
     assert kept["status"] == "rejected" and kept["reason"]
     assert Event.objects.filter(session=session).count() == 0
     expect(page.locator("#sync-badge")).to_have_text("0 waiting")
+
+
+def test_signed_out_events_wait_on_the_device_until_the_user_signs_in_again(
+    recording, page, browser_context, live_server, world
+):
+    session, goals, errors = recording
+    browser_context.clear_cookies()  # signed out (idle timeout, or signed out in another tab)
+
+    control(page, goals["frequency"]).locator("button.plus").click()
+    page.get_by_role("button", name="Sync", exact=True).click()
+
+    expect(page.get_by_role("link", name="Sign in again")).to_be_visible()
+    expect(page.locator("#sync-badge")).to_have_text("1 waiting")
+    assert [e["status"] for e in device_events(page)] == ["pending"]
+
+    # Signed in again, the screen reopens (as "Sign in again" brings it back) and sends them.
+    sign_in_browser(browser_context, live_server, world.assistant)
+    page.reload()
+    expect(page.locator("#sync-badge")).to_have_text("0 waiting")
+    expect(control(page, goals["frequency"]).locator(".count")).to_have_text("1")
+    assert Event.objects.filter(session=session).count() == 1

@@ -156,6 +156,11 @@ syncer.addEventListener("change", (event) => {
   syncStatus.textContent =
     message ||
     (syncState === "syncing" ? "Sending…" : navigator.onLine ? "" : "Offline: events wait on this device.");
+  if (syncState === "signed-out") {
+    // Signing in again keeps everything here; the screen syncs when it is opened again.
+    const next = encodeURIComponent(location.pathname);
+    syncStatus.append(" ", h("a", { href: `${data.login_url}?next=${next}`, text: "Sign in again" }));
+  }
   root.dataset.syncState = syncState;
   if (applied) refreshStatuses();
 });

@@ -50,7 +50,6 @@ def _as_datetime(value, field):
 # --- sessions -----------------------------------------------------------------------------
 
 
-@transaction.atomic
 def start_session(
     user,
     *,
@@ -114,23 +113,24 @@ def start_session(
             raise ValidationError({"primary_session": "That is itself a reliability record."})
         if primary_session.recorded_by_id == user.pk:
             raise ValidationError({"primary_session": "A second observer must be another person."})
-    session = Session.objects.create(
-        id=session_id,
-        learner=learner,
-        group=group,
-        started_at=started_at,
-        setting=setting,
-        recorded_by=user,
-        primary_session=primary_session,
-    )
-    session.goals.set(found)
-    for person in learners:
-        record(
-            "session.start",
-            learner=person,
-            obj=session,
-            detail={"goals": sorted(goal_ids), "reliability": primary_session is not None},
+    with transaction.atomic():
+        session = Session.objects.create(
+            id=session_id,
+            learner=learner,
+            group=group,
+            started_at=started_at,
+            setting=setting,
+            recorded_by=user,
+            primary_session=primary_session,
         )
+        session.goals.set(found)
+        for person in learners:
+            record(
+                "session.start",
+                learner=person,
+                obj=session,
+                detail={"goals": sorted(goal_ids), "reliability": primary_session is not None},
+            )
     return session, True
 
 
@@ -264,7 +264,8 @@ def _check(event, ctx, now, accepted):
         return f"goal {goal_id} is not part of this session.", None, None
     if goal.plan.learner_id not in ctx.recordable:
         return "this learner is not on your caseload.", None, None
-    if target_id is not None and ctx.targets.get(target_id) != goal_id:
+    # A void's target is that of the event it cancels, checked when that event arrived.
+    if kind != "void" and target_id is not None and ctx.targets.get(target_id) != goal_id:
         return f"target {target_id} is not a target of goal {goal_id}.", None, None
     recorded_at = event.get("recorded_at")
     if isinstance(recorded_at, str):
@@ -465,29 +466,31 @@ def ingest_events(user, events):
 
 
 # --- notes --------------------------------------------------------------------------------
+# Access and signature checks run before the transaction, so a denial's audit entry is kept.
 
 
-def _require_recorder(user, session):
+def _require_recorder(user, session, action):
     for person in session.learners():
         if not _may_record(user, person):
-            record("note.change", learner=person, result="denied", obj=session)
+            record(action, learner=person, result="denied", obj=session)
             raise Http404("Not found.")
 
 
-@transaction.atomic
 def save_note(user, session, *, what_was_done="", learner_response="", anything_unusual=""):
-    _require_recorder(user, session)
-    note = SessionNote.objects.select_for_update().filter(session=session).first()
-    if note is None:
-        note = SessionNote(session=session, written_by=user)
-    elif note.is_locked:
-        raise ValidationError({"__all__": "This note is signed; amend it instead."})
-    note.what_was_done = what_was_done.strip()
-    note.learner_response = learner_response.strip()
-    note.anything_unusual = anything_unusual.strip()
-    note.save()
-    for person in session.learners():
-        record("note.save", learner=person, obj=note)
+    """Create or update the session's draft note."""
+    _require_recorder(user, session, "note.save")
+    with transaction.atomic():
+        note = SessionNote.objects.select_for_update().filter(session=session).first()
+        if note is None:
+            note = SessionNote(session=session, written_by=user)
+        elif note.is_locked:
+            raise ValidationError({"__all__": "This note is signed; amend it instead."})
+        note.what_was_done = what_was_done.strip()
+        note.learner_response = learner_response.strip()
+        note.anything_unusual = anything_unusual.strip()
+        note.save()
+        for person in session.learners():
+            record("note.save", learner=person, obj=note)
     return note
 
 
@@ -497,35 +500,32 @@ def _name_matches(user, typed_name):
     return bool(typed) and typed in {full, user.get_username().casefold()} - {""}
 
 
-def _check_signature(user, typed_name, password):
+def _check_signature(user, note, typed_name, password, action):
     errors = {}
     if not _name_matches(user, typed_name):
         errors["typed_name"] = "Type your name as it appears on your account."
     if not password or not user.check_password(password):
         errors["password"] = "The password is not right."
     if errors:
+        record(action, obj=note, result="denied", detail={"why": sorted(errors)})
         raise ValidationError(errors)
 
 
-@transaction.atomic
 def sign_note(user, note, *, typed_name, password):
     """Sign a note with the typed name and the re-entered password; it is locked after."""
-    _require_recorder(user, note.session)
-    note = SessionNote.objects.select_for_update().get(pk=note.pk)
-    if note.is_locked:
-        raise ValidationError({"__all__": "This note is signed already."})
-    if not (note.what_was_done or note.learner_response or note.anything_unusual):
-        raise ValidationError({"what_was_done": "Write the note before signing it."})
-    try:
-        _check_signature(user, typed_name, password)
-    except ValidationError:
-        record("note.sign", obj=note, result="denied", detail={"why": "signature check"})
-        raise
-    note.signed_by, note.signed_at = user, timezone.now()
-    note.signed_name = " ".join(typed_name.split())
-    note.save(update_fields=["signed_by", "signed_at", "signed_name"])
-    for person in note.session.learners():
-        record("note.sign", learner=person, obj=note)
+    _require_recorder(user, note.session, "note.sign")
+    _check_signature(user, note, typed_name, password, "note.sign")
+    with transaction.atomic():
+        note = SessionNote.objects.select_for_update().get(pk=note.pk)
+        if note.is_locked:
+            raise ValidationError({"__all__": "This note is signed already."})
+        if not (note.what_was_done or note.learner_response or note.anything_unusual):
+            raise ValidationError({"what_was_done": "Write the note before signing it."})
+        note.signed_by, note.signed_at = user, timezone.now()
+        note.signed_name = " ".join(typed_name.split())
+        note.save(update_fields=["signed_by", "signed_at", "signed_name"])
+        for person in note.session.learners():
+            record("note.sign", learner=person, obj=note)
     return note
 
 
@@ -536,9 +536,9 @@ def may_cosign(user, note):
         return False
     if not all(may(user, CHANGE, person) for person in note.session.learners()):
         return False
-    staff = staff_of(user)
     if user.is_superuser:
         return True
+    staff = staff_of(user)
     if staff is None:
         return False
     signer = staff_of(note.signed_by)
@@ -547,29 +547,29 @@ def may_cosign(user, note):
     return staff.memberships.filter(role__in=[Role.SUPERVISOR, Role.PROGRAM_ADMIN]).exists()
 
 
-@transaction.atomic
 def cosign_note(user, note, *, typed_name, password):
-    note = SessionNote.objects.select_for_update().get(pk=note.pk)
+    """A supervisor's co-signature on a signed note (typed name and password again)."""
     if not note.is_locked:
         raise ValidationError({"__all__": "The note must be signed before it is co-signed."})
-    if note.cosigned_at:
-        raise ValidationError({"__all__": "This note is co-signed already."})
     if not may_cosign(user, note):
         record("note.cosign", obj=note, result="denied")
         raise ValidationError({"__all__": "Only a supervisor other than the signer may co-sign."})
-    _check_signature(user, typed_name, password)
-    note.cosigned_by, note.cosigned_at = user, timezone.now()
-    note.cosigned_name = " ".join(typed_name.split())
-    note.save(update_fields=["cosigned_by", "cosigned_at", "cosigned_name"])
-    for person in note.session.learners():
-        record("note.cosign", learner=person, obj=note)
+    _check_signature(user, note, typed_name, password, "note.cosign")
+    with transaction.atomic():
+        note = SessionNote.objects.select_for_update().get(pk=note.pk)
+        if note.cosigned_at:
+            raise ValidationError({"__all__": "This note is co-signed already."})
+        note.cosigned_by, note.cosigned_at = user, timezone.now()
+        note.cosigned_name = " ".join(typed_name.split())
+        note.save(update_fields=["cosigned_by", "cosigned_at", "cosigned_name"])
+        for person in note.session.learners():
+            record("note.cosign", learner=person, obj=note)
     return note
 
 
-@transaction.atomic
 def amend_note(user, note, *, field, new_text, reason):
     """Change a signed note's field by an amendment with a reason; the original stays."""
-    _require_recorder(user, note.session)
+    _require_recorder(user, note.session, "note.amend")
     if not note.is_locked:
         raise ValidationError({"__all__": "A note that is not signed yet is simply edited."})
     errors = {}
@@ -581,22 +581,23 @@ def amend_note(user, note, *, field, new_text, reason):
         errors["reason"] = "Say why the note is amended."
     if errors:
         raise ValidationError(errors)
-    amendment = NoteAmendment.objects.create(
-        note=note,
-        field=field,
-        previous_text=note.current(field),
-        new_text=new_text.strip(),
-        reason=reason.strip(),
-        by=user,
-        at=timezone.now(),
-    )
-    for person in note.session.learners():
-        record(
-            "note.amend",
-            learner=person,
-            obj=note,
-            detail={"field": field, "reason": amendment.reason},
+    with transaction.atomic():
+        amendment = NoteAmendment.objects.create(
+            note=note,
+            field=field,
+            previous_text=note.current(field),
+            new_text=new_text.strip(),
+            reason=reason.strip(),
+            by=user,
+            at=timezone.now(),
         )
+        for person in note.session.learners():
+            record(
+                "note.amend",
+                learner=person,
+                obj=note,
+                detail={"field": field, "reason": amendment.reason},
+            )
     return amendment
 
 

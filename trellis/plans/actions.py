@@ -5,6 +5,8 @@ ValidationError naming the field; a user without the right to write plans gets H
 answer as a learner they cannot see).
 """
 
+import functools
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -40,10 +42,48 @@ GOAL_FIELDS = (
 TARGET_FIELDS = ("name", "order", "mastery_percent", "mastery_basis", "mastery_sessions")
 
 
-def _require_writer(user, learner):
-    if not may_write_plans(user, learner):
-        record("plan.change", learner=learner, result="denied")
-        raise Http404("Not found.")
+def for_writers(learner_of):
+    """Run the action in one transaction for a user who may write this learner's plans;
+    anyone else gets Http404, the denial audited outside the transaction so it is kept."""
+
+    def decorate(action):
+        @functools.wraps(action)
+        def run(user, subject, *args, **kwargs):
+            learner = learner_of(subject)
+            if not may_write_plans(user, learner):
+                record(
+                    "plan.change",
+                    learner=learner,
+                    result="denied",
+                    detail={"action": action.__name__},
+                )
+                raise Http404("Not found.")
+            with transaction.atomic():
+                return action(user, subject, *args, **kwargs)
+
+        return run
+
+    return decorate
+
+
+def for_list_editors(organization_of):
+    """Like for_writers, for an organization's pick lists and prompt levels."""
+
+    def decorate(action):
+        @functools.wraps(action)
+        def run(user, subject, *args, **kwargs):
+            organization = organization_of(subject)
+            if not editable_organizations(user).filter(pk=organization.pk).exists():
+                record(
+                    "org_lists.change", result="denied", detail={"organization": organization.pk}
+                )
+                raise Http404("Not found.")
+            with transaction.atomic():
+                return action(user, subject, *args, **kwargs)
+
+        return run
+
+    return decorate
 
 
 def _require_draft(plan):
@@ -65,9 +105,8 @@ def _set(obj, fields, values):
     return sorted(changed)
 
 
-@transaction.atomic
+@for_writers(lambda learner: learner)
 def create_plan(user, learner, **fields):
-    _require_writer(user, learner)
     plan = Plan(learner=learner, created_by=user)
     fields.setdefault("settings", [])
     _set(plan, PLAN_FIELDS, fields)
@@ -77,9 +116,8 @@ def create_plan(user, learner, **fields):
     return plan
 
 
-@transaction.atomic
+@for_writers(lambda plan: plan.learner)
 def update_plan(user, plan, **fields):
-    _require_writer(user, plan.learner)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     _require_draft(plan)
     changed = _set(plan, PLAN_FIELDS, fields)
@@ -89,10 +127,9 @@ def update_plan(user, plan, **fields):
     return plan
 
 
-@transaction.atomic
+@for_writers(lambda plan: plan.learner)
 def approve_plan(user, plan):
     """Approve a draft: it becomes read-only and supersedes the version it revises."""
-    _require_writer(user, plan.learner)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != Plan.Status.DRAFT:
         raise ValidationError({"status": "Only a draft can be approved."})
@@ -108,11 +145,10 @@ def approve_plan(user, plan):
     return plan
 
 
-@transaction.atomic
+@for_writers(lambda plan: plan.learner)
 def revise_plan(user, plan, *, reason):
     """A new draft version copying the plan's goals, targets, phases and definitions; the
     approved version stays in force until the new one is approved."""
-    _require_writer(user, plan.learner)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != Plan.Status.APPROVED:
         raise ValidationError({"status": "Only the approved version in force can be revised."})
@@ -157,9 +193,8 @@ def revise_plan(user, plan, *, reason):
     return new
 
 
-@transaction.atomic
+@for_writers(lambda plan: plan.learner)
 def add_goal(user, plan, **fields):
-    _require_writer(user, plan.learner)
     _require_draft(plan)
     goal = Goal(plan=plan)
     fields.setdefault("order", plan.goals.count())
@@ -170,9 +205,8 @@ def add_goal(user, plan, **fields):
     return goal
 
 
-@transaction.atomic
+@for_writers(lambda goal: goal.plan.learner)
 def update_goal(user, goal, **fields):
-    _require_writer(user, goal.plan.learner)
     _require_draft(goal.plan)
     changed = _set(goal, GOAL_FIELDS, fields)
     goal.full_clean()
@@ -181,9 +215,8 @@ def update_goal(user, goal, **fields):
     return goal
 
 
-@transaction.atomic
+@for_writers(lambda goal: goal.plan.learner)
 def remove_goal(user, goal):
-    _require_writer(user, goal.plan.learner)
     _require_draft(goal.plan)
     if goal.events.exists():
         raise ValidationError({"__all__": "This goal has data; it cannot be removed."})
@@ -191,11 +224,10 @@ def remove_goal(user, goal):
     goal.delete()
 
 
-@transaction.atomic
+@for_writers(lambda goal: goal.plan.learner)
 def add_target(user, goal, *, state=Target.State.BASELINE, on=None, **fields):
     """A new target; on a draft plan, or on an approved one when teaching moves on to a new
     target (targets are the program's progress, not the plan's wording)."""
-    _require_writer(user, goal.plan.learner)
     if goal.plan.status == Plan.Status.SUPERSEDED:
         raise ValidationError({"__all__": "This plan version was superseded."})
     on = on or timezone.localdate()
@@ -211,9 +243,8 @@ def add_target(user, goal, *, state=Target.State.BASELINE, on=None, **fields):
     return target
 
 
-@transaction.atomic
+@for_writers(lambda target: target.goal.plan.learner)
 def update_target(user, target, **fields):
-    _require_writer(user, target.goal.plan.learner)
     _require_draft(target.goal.plan)
     changed = _set(target, TARGET_FIELDS, fields)
     target.full_clean()
@@ -224,10 +255,9 @@ def update_target(user, target, **fields):
     return target
 
 
-@transaction.atomic
+@for_writers(lambda target: target.goal.plan.learner)
 def change_target_state(user, target, *, to_state, on=None, reason=""):
     """Move a target (e.g. acquisition → mastered), with the date and the reason kept."""
-    _require_writer(user, target.goal.plan.learner)
     if to_state not in Target.State.values:
         raise ValidationError({"to_state": f"Unknown state {to_state!r}."})
     if to_state == target.state:
@@ -252,11 +282,10 @@ def change_target_state(user, target, *, to_state, on=None, reason=""):
     return change
 
 
-@transaction.atomic
+@for_writers(lambda goal: goal.plan.learner)
 def add_phase(user, goal, *, kind, starts_on, label=""):
     """A phase change line on the goal's graph. Allowed on approved plans: a phase change is a
     decision recorded as it happens, not a rewrite of the plan."""
-    _require_writer(user, goal.plan.learner)
     if goal.plan.status == Plan.Status.SUPERSEDED:
         raise ValidationError({"__all__": "This plan version was superseded."})
     phase = Phase(goal=goal, kind=kind, starts_on=starts_on, label=label)
@@ -273,10 +302,10 @@ def add_phase(user, goal, *, kind, starts_on, label=""):
     return phase
 
 
-@transaction.atomic
-def save_behavior_definition(user, learner, definition=None, **fields):
+@for_writers(lambda learner: learner)
+def save_behavior_definition(user, learner, existing=None, **fields):
     """Create or update a behavior definition of the learner (not of a locked plan)."""
-    _require_writer(user, learner)
+    definition = existing
     if definition is None:
         definition = BehaviorDefinition(learner=learner)
         action = "behavior_definition.create"
@@ -293,15 +322,8 @@ def save_behavior_definition(user, learner, definition=None, **fields):
     return definition
 
 
-def _require_list_editor(user, organization):
-    if not editable_organizations(user).filter(pk=organization.pk).exists():
-        record("org_lists.change", result="denied", detail={"organization": organization.pk})
-        raise Http404("Not found.")
-
-
-@transaction.atomic
+@for_list_editors(lambda organization: organization)
 def save_prompt_hierarchy(user, organization, levels):
-    _require_list_editor(user, organization)
     hierarchy = PromptHierarchy.objects.filter(organization=organization).first()
     hierarchy = hierarchy or PromptHierarchy(organization=organization)
     hierarchy.levels = levels
@@ -311,9 +333,8 @@ def save_prompt_hierarchy(user, organization, levels):
     return hierarchy
 
 
-@transaction.atomic
+@for_list_editors(lambda organization: organization)
 def save_abc_option(user, organization, option=None, **fields):
-    _require_list_editor(user, organization)
     if option is None:
         option = AbcOption(organization=organization)
     elif option.organization_id != organization.pk:

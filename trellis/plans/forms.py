@@ -128,6 +128,14 @@ class GoalForm(forms.ModelForm):
             self.add_error(PROBLEM_FIELD.get(measure, "measure"), error.messages)
         return data
 
+    def _post_clean(self):
+        # The model checks measure_settings too; give it the settings built above, and leave
+        # it out when they were wrong (the setting's own field carries the message).
+        if "measure_settings" not in self.cleaned_data:
+            return
+        self.instance.measure_settings = self.cleaned_data["measure_settings"]
+        super()._post_clean()
+
     def values(self):
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields} | {
             "measure_settings": self.cleaned_data.get("measure_settings", {})

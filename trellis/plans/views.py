@@ -269,12 +269,12 @@ def goal(request, goal_id):
 
 @login_required
 def definitions(request, learner_id):
-    """The learner's behavior definitions; writers add or edit (?definition=<id>)."""
+    """The learner's behavior definitions; writers add or edit (?definition_id=<id>)."""
     learner = _staff_learner(request, learner_id, "behavior_definition.view")
     may_write = may_write_plans(request.user, learner)
     editing = None
-    if request.GET.get("definition") or request.POST.get("definition"):
-        pk = request.POST.get("definition") or request.GET.get("definition")
+    pk = request.POST.get("definition_id") or request.GET.get("definition_id")
+    if pk:
         editing = get_object_or_404(
             BehaviorDefinition, pk=pk if str(pk).isdigit() else 0, learner=learner
         )

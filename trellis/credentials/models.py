@@ -90,6 +90,9 @@ class ExpiryAlert(models.Model):
     credential = models.OneToOneField(Credential, on_delete=models.CASCADE, related_name="alert")
     sent_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self):
+        return f"Expiry alert for {self.credential}"
+
 
 def latest(staff, kind, on=None):
     """The staff member's credential of this kind that counts on a date: the current one with the

@@ -131,7 +131,10 @@ class CorrectionForm(DoseForm):
         label="Record the right entry",
         required=False,
         initial=True,
-        help_text="Leave unticked when the entry should not exist at all (e.g. charted for the wrong learner).",
+        help_text=(
+            "Leave unticked when the entry should not exist at all "
+            "(e.g. charted for the wrong learner)."
+        ),
     )
     field_order = [
         "error_reason",

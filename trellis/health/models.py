@@ -33,6 +33,9 @@ class MedicationPolicy(models.Model):
     class Meta:
         verbose_name_plural = "medication policies"
 
+    def __str__(self):
+        return f"Medication policy of {self.organization}"
+
     @classmethod
     def for_organization(cls, organization):
         from trellis.incidents.models import policy_for
@@ -193,6 +196,9 @@ class PrnEffect(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    def __str__(self):
+        return f"Effect of {self.dose}: {self.effect}"
+
 
 class CountEntry(models.Model):
     """The controlled-substance ledger of one order: each change and the balance after it."""
@@ -222,6 +228,9 @@ class CountEntry(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.order.drug}: {self.get_reason_display()} {self.change:+d} = {self.balance}"
 
     @property
     def discrepancy(self):

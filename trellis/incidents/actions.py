@@ -410,7 +410,10 @@ def sign_incident(*, by, incident, comments=""):
             notify(
                 [incident.reported_by],
                 kind="incident.signed",
-                message=f"Your {incident.get_kind_display().lower()} report #{incident.pk} was reviewed and signed.",
+                message=(
+                    f"Your {incident.get_kind_display().lower()} report #{incident.pk} "
+                    "was reviewed and signed."
+                ),
                 url=reverse("incidents:detail", args=[incident.pk]),
                 incident=incident,
             )
@@ -467,7 +470,10 @@ def add_follow_up(*, by, incident, data):
             notify(
                 [follow_up.owner.user],
                 kind="incident.follow_up",
-                message=f"Follow-up for you on report #{incident.pk}, due {follow_up.due_on:%b %-d}: {follow_up.action}",
+                message=(
+                    f"Follow-up for you on report #{incident.pk}, "
+                    f"due {follow_up.due_on:%b %-d}: {follow_up.action}"
+                ),
                 url=reverse("incidents:detail", args=[incident.pk]),
                 incident=incident,
             )

@@ -18,7 +18,7 @@ from trellis.incidents.models import (
     Notification,
     RestraintEpisode,
 )
-from trellis.people.models import CaseAssignment, Learner, Role, StaffMember
+from trellis.people.models import CaseAssignment, Learner, StaffMember
 
 LOCATIONS = ["Classroom", "Hallway", "Cafeteria", "Playground", "Gym", "Bus line", "Therapy room"]
 STORIES = {
@@ -238,7 +238,10 @@ def build(people):
                 kind="incident.filed",
                 incident=i,
                 url=f"/incidents/{i.pk}/",
-                message=f"New {i.get_kind_display().lower()} report for {i.learner.full_name} needs your review.",
+                message=(
+                    f"New {i.get_kind_display().lower()} report for "
+                    f"{i.learner.full_name} needs your review."
+                ),
             )
             for i in incidents
             if i.status == "filed"

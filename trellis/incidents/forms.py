@@ -306,9 +306,10 @@ class EpisodeForm(forms.Form):
 
     def episode_data(self):
         data = self.cleaned_data
-        at = lambda clock: (
-            datetime.combine(data["date"], clock, tzinfo=self.zone) if clock else None
-        )  # noqa: E731
+
+        def at(clock):
+            return datetime.combine(data["date"], clock, tzinfo=self.zone) if clock else None
+
         return {
             "kind": data["kind"],
             "technique": data["technique"],

@@ -43,7 +43,9 @@ class IncidentPolicy(models.Model):
     guardian_deadline_hours = models.PositiveIntegerField(default=24)
     repeated_restraint_count = models.PositiveIntegerField(
         default=3,
-        help_text="Alert when a learner is restrained or secluded more than this many times in 30 days.",
+        help_text=(
+            "Alert when a learner is restrained or secluded more than this many times in 30 days."
+        ),
     )
 
     class Meta:
@@ -298,6 +300,9 @@ class EpisodeStaff(models.Model):
     class Meta:
         ordering = ["part", "staff"]
 
+    def __str__(self):
+        return f"{self.staff} ({self.part})"
+
 
 class GuardianContact(models.Model):
     """One attempt to tell a guardian (reached or not); a reached attempt confirms the notice."""
@@ -323,6 +328,9 @@ class GuardianContact(models.Model):
     class Meta:
         ordering = ["at"]
 
+    def __str__(self):
+        return f"{self.get_method_display()} to {self.person} at {self.at:%Y-%m-%d %H:%M}"
+
 
 class Debrief(models.Model):
     class Kind(models.TextChoices):
@@ -342,6 +350,9 @@ class Debrief(models.Model):
     class Meta:
         ordering = ["held_on"]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.held_on}"
+
 
 class FollowUp(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="follow_ups")
@@ -352,6 +363,9 @@ class FollowUp(models.Model):
 
     class Meta:
         ordering = ["due_on"]
+
+    def __str__(self):
+        return self.action
 
 
 class Amendment(models.Model):
@@ -367,6 +381,9 @@ class Amendment(models.Model):
 
     class Meta:
         ordering = ["at"]
+
+    def __str__(self):
+        return f"Amendment of {self.incident} at {self.at:%Y-%m-%d %H:%M}"
 
 
 class Notification(models.Model):

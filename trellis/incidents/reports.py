@@ -78,7 +78,8 @@ def breakdowns(incidents, zone):
     for row in rows:
         local = row["started_at"].astimezone(zone)
         add("type", kinds[row["kind"]], row)
-        name = f"{row['learner__last_name']}, {row['learner__preferred_name'] or row['learner__first_name']}"
+        first = row["learner__preferred_name"] or row["learner__first_name"]
+        name = f"{row['learner__last_name']}, {first}"
         add("learner", name, row)
         for person in staff[row["pk"]] or ["(none named)"]:
             add("staff", person, row)

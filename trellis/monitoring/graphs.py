@@ -153,12 +153,12 @@ def _phase_lines(ax, phases: list[PhaseInfo], lo: float, hi: float):
             ax.axvline(x, color=PHASE, linestyle="--", linewidth=1)
         ax.text(
             x + 0.3,
-            1.0,
+            0.985,
             ph.name,
             transform=ax.get_xaxis_transform(),
-            va="bottom",
+            va="top",
             ha="left",
-            fontsize=8,
+            fontsize=7.5,
             color=INK,
         )
 
@@ -220,19 +220,18 @@ def _target_marks(ax, targets: list[TargetInfo]):
                 linestyle="none",
                 transform=ax.get_xaxis_transform(),
                 clip_on=False,
-                label=None if shown else "Target introduced ▲ / mastered ◆",
+                label=None if shown else "Target ▲ in ◆ mastered",
             )
             shown = True
             ax.text(
-                _day(when),
-                0.06,
+                _day(when) + 1,
+                0.045,
                 f"{t.name} {words}",
                 transform=ax.get_xaxis_transform(),
-                rotation=90,
-                fontsize=7,
+                fontsize=6.5,
                 color=MASTERY,
                 va="bottom",
-                ha="center",
+                ha="left",
             )
 
 
@@ -270,7 +269,7 @@ def _key(fig, ax):
         if not isinstance(color, str):
             color = matplotlib.colors.to_hex(color[0] if len(color) else INK)
         fig.text(x, 0.868, "■ " + label, fontsize=7, color=color)
-        x += 0.0056 * (len(label) + 4)
+        x += 0.0076 * (len(label) + 4)
 
 
 def _line_axes(data: GraphData, per: str):
@@ -449,7 +448,7 @@ def probe_chart(data: GraphData, *, per="session") -> Figure:
                 [p75, p75],
                 color=BAND,
                 zorder=0,
-                label=None if labelled else "Norms: 25th–75th percentile",
+                label=None if labelled else "Norms P25–P75",
             )
             ax.plot([_day(a), _day(b)], [p50, p50], color="#93c5fd", linewidth=1, zorder=0)
             ax.text(_day(a) + 1, p75, f" {season} median {p50:g}", fontsize=7, va="bottom")

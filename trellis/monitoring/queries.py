@@ -326,6 +326,7 @@ def learner_ioa(learner):
     for goal_lineage, _session_id in (
         Event.objects.filter(session__in=primaries)
         .values_list("goal__lineage", "session_id")
+        .order_by()
         .distinct()
     ):
         sessions_with_data[goal_lineage] += 1

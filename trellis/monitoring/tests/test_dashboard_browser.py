@@ -1,0 +1,70 @@
+"""In real Chromium: the supervisor opens the dashboard, filters to flagged goals, opens a
+graph in place, accepts "change the intervention" and sees the new phase line on the graph.
+The inline SVG must render under the CSP (style-src 'self'): no violation, real colours."""
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from trellis.monitoring.status import evaluate_goal
+from trellis.monitoring.tests.helpers import START, add_probes, monitored_goal, recorder
+from trellis.plans.models import Phase
+from trellis.testing import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, live_server, username):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_the_supervisor_accepts_a_change_and_sees_the_new_phase(page, live_server, world):
+    by = recorder(world, world.own_learner)
+    flagged = monitored_goal(world.own_learner, name="Oral reading fluency")
+    add_probes(flagged, [20] * 5, by=by)
+    add_probes(flagged, [21, 21, 22, 21], by=by, start=START + dt.timedelta(days=14))
+    calm = monitored_goal(world.own_learner, name="Math facts", goal_value=None)
+    add_probes(calm, [20, 22, 21], by=by)
+    evaluate_goal(flagged)
+    evaluate_goal(calm)
+    violations = []
+    page.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+
+    sign_in(page, live_server, "supervisor")
+    page.goto(f"{live_server.url}/dashboard/")
+    table = page.locator("#dashboard-table")
+    expect(table.get_by_role("link", name="Math facts")).to_be_visible()
+    page.get_by_label("Flag").select_option("change_intervention")
+    expect(table.get_by_role("link", name="Math facts")).to_have_count(0)
+    expect(page).to_have_url(
+        f"{live_server.url}/dashboard/?school=&tier=&staff=&flag=change_intervention&sort=flag"
+    )
+
+    table.get_by_role("link", name="Oral reading fluency").click()
+    panel = page.locator(f"#panel-{flagged.pk} .goal-panel")
+    graph = panel.locator("svg.graph")
+    expect(graph).to_be_visible()
+    assert graph.bounding_box()["width"] > 400
+    # Presentation attributes survive the CSP: the data path is drawn in its blue.
+    stroke = graph.evaluate(
+        "svg => getComputedStyle(svg.querySelector('#line2d_1 path, g[id^=line2d] path')).stroke"
+    )
+    assert stroke not in ("none", "", "rgb(0, 0, 0)")
+    page.screenshot(path="/tmp/monitoring-dashboard-graph.png", full_page=True, caret="initial")
+
+    panel.get_by_label("New phase label").fill("Added repeated reading")
+    panel.get_by_role("button", name="Accept: change the intervention").click()
+    new_panel = page.locator(f"#panel-{flagged.pk} .goal-panel")
+    expect(new_panel.locator("svg.graph")).to_contain_text("Added repeated reading")
+    expect(new_panel).to_contain_text("accepted by Supervisor")
+    expect(new_panel.get_by_role("button", name="Accept: change the intervention")).to_have_count(0)
+    assert Phase.objects.filter(goal=flagged, label="Added repeated reading").exists()
+    page.screenshot(path="/tmp/monitoring-after-accept.png", full_page=True, caret="initial")
+    assert violations == []

@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("collect/groups/<int:group_id>/start/", views_screen.start_for_group, name="start-group"),
     path("collect/sessions/<uuid:session_id>/", views_screen.screen, name="screen"),
+    path("collect/offline/", views_screen.offline_screen, name="offline-screen"),
     path("collect/sessions/<uuid:session_id>/end/", views_screen.end, name="end"),
     path("collect/sessions/<uuid:session_id>/observe/", views_screen.observe, name="observe"),
     # Personal API tokens (views_tokens.py), reached from the profile page.

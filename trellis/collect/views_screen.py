@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -31,7 +32,7 @@ from trellis.collect.queries import (
     learner_kit,
     session_summaries,
 )
-from trellis.people.access import CHANGE, VIEW, get_learner_or_404, may
+from trellis.people.access import CHANGE, VIEW, get_learner_or_404, may, staff_of
 from trellis.people.models import Group
 from trellis.plans.models import Measure
 
@@ -86,7 +87,25 @@ def _start(request, *, learners, learner=None, group=None):
             _add_errors(form, error)
         else:
             return redirect("collect:screen", session_id=session.pk)
-    context = {"form": form, "learners": learners, "group": group, "has_goals": bool(goals)}
+    # With no network the page starts the session itself (client-chosen id, posted later), so
+    # it carries what the screen needs for every goal that could be picked.
+    kit = {
+        "learner": learner.pk if learner else None,
+        "group": group.pk if group else None,
+        "learners": [
+            screen_learner(person, [g for g in goals if g.plan.learner_id == person.pk])
+            for person in learners
+        ],
+        "screen_files": [static("collect/screen.js"), static("collect/screen.css")],
+        **screen_urls(),
+    }
+    context = {
+        "form": form,
+        "learners": learners,
+        "group": group,
+        "has_goals": bool(goals),
+        "kit": kit,
+    }
     return render(request, "collect/start.html", context)
 
 
@@ -132,44 +151,57 @@ def learner_section(request, learner):
 # --- the screen ------------------------------------------------------------------------------
 
 
+def screen_learner(learner, goals):
+    """One learner as the screen draws them: the goals' controls, the pick lists, and the plans
+    and definitions shown one tap away."""
+    kit = learner_kit(learner)
+    definitions = kit["behavior_definitions"]
+    abc = dict(kit["abc_options"])
+    # The learner's own defined behaviors come first in the behavior picks.
+    defined = {d["name"] for d in definitions}
+    abc["behavior"] = [{"code": name, "label": name} for name in sorted(defined)] + [
+        o for o in abc.get("behavior", []) if o["label"] not in defined
+    ]
+    labels = dict(Measure.choices)
+    payloads = []
+    for goal in sorted(goals, key=lambda g: (g.plan.kind, g.plan_id, g.order, g.pk)):
+        payload = goal_payload(goal, kit["prompt_levels"])
+        payload["measure_label"] = labels.get(goal.measure, goal.measure)
+        payloads.append(payload)
+    return {
+        "id": learner.pk,
+        "name": learner.full_name,
+        "goals": payloads,
+        "prompt_levels": kit["prompt_levels"],
+        "abc": abc,
+        "plans": kit["plans"],
+        "behavior_definitions": definitions,
+    }
+
+
 def screen_learners(session):
-    """Per learner of the session: the session's goals as the screen draws them, the pick
-    lists, and the plans and definitions shown one tap away."""
+    """Per learner of the session, with the session's goals."""
     goals = list(
         session.goals.select_related("plan__learner__organization").prefetch_related("targets")
     )
-    labels = dict(Measure.choices)
-    out = []
-    for learner in session.learners().select_related("organization"):
-        kit = learner_kit(learner)
-        abc = dict(kit["abc_options"])
-        # The learner's own defined behaviors come first in the behavior picks.
-        abc["behavior"] = [
-            {"code": d["name"], "label": d["name"]} for d in kit["behavior_definitions"]
-        ] + [
-            o
-            for o in abc.get("behavior", [])
-            if o["label"] not in {d["name"] for d in kit["behavior_definitions"]}
-        ]
-        mine = [g for g in goals if g.plan.learner_id == learner.pk]
-        mine.sort(key=lambda g: (g.plan.kind, g.plan_id, g.order, g.pk))
-        payloads = []
-        for goal in mine:
-            payload = goal_payload(goal, kit["prompt_levels"])
-            payload["measure_label"] = labels.get(goal.measure, goal.measure)
-            payloads.append(payload)
-        out.append(
-            {
-                "id": learner.pk,
-                "name": learner.full_name,
-                "goals": payloads,
-                "prompt_levels": kit["prompt_levels"],
-                "abc": abc,
-                "plans": kit["plans"],
-                "behavior_definitions": kit["behavior_definitions"],
-            }
-        )
-    return out
+    return [
+        screen_learner(learner, [g for g in goals if g.plan.learner_id == learner.pk])
+        for learner in session.learners().select_related("organization")
+    ]
+
+
+def screen_urls():
+    """Where the screen's scripts find the API, the worker and the offline pages."""
+    static_url = settings.STATIC_URL
+    return {
+        "sync_url": "/api/v1/sync",
+        "sessions_url": "/api/v1/sessions",
+        "login_url": reverse("login"),
+        "service_worker": reverse("collect:service-worker"),
+        "offline_url": reverse("collect:offline-screen"),
+        "scope": SCOPE,
+        "static_url": static_url if static_url.startswith("/") else "/" + static_url,
+    }
 
 
 def stored_events(session):
@@ -211,23 +243,25 @@ def screen(request, session_id):
             for learner in learners
         ],
         "events": stored_events(session),
-        "sync_url": "/api/v1/sync",
-        "login_url": reverse("login"),
-        "service_worker": reverse("collect:service-worker"),
-        "scope": SCOPE,
-        "static_url": settings.STATIC_URL
-        if settings.STATIC_URL.startswith("/")
-        else "/" + settings.STATIC_URL,
+        **screen_urls(),
     }
     context = {"session": session, "learners": learners, "data": data}
     return render(request, "collect/screen.html", context)
 
 
+@login_required
+def offline_screen(request):
+    """The screen of a session started with no network: an empty shell the scripts fill from
+    IndexedDB (the session's id is in the URL's fragment). It holds no learner's data."""
+    if staff_of(request.user) is None and not request.user.is_superuser:
+        raise Http404("Not found.")
+    context = {"session": None, "learners": [], "data": None, "offline_shell": True}
+    return render(request, "collect/screen.html", context)
+
+
 def service_worker(request):
     """The service worker, served from the scope it controls (/collect/)."""
-    static_url = (
-        settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + (settings.STATIC_URL)
-    )
+    static_url = screen_urls()["static_url"]
     response = render(
         request,
         "collect/sw.js",

@@ -105,6 +105,9 @@ EXPECTED = {
     "collect:screen": "learner:staff",
     "collect:end": "learner:staff",
     "collect:observe": "learner:staff",  # GET asks, POST joins
+    # The empty shell of a session started offline (filled from the device): staff only.
+    "collect:offline-screen": {p: 200 for p in PERSONAS}
+    | {"anonymous": LOGIN, "guardian": 404, "outsider": 404},
     "collect:token_revoke": {p: 405 for p in PERSONAS} | {"anonymous": LOGIN},  # POST only
     # plans (issue 4): staff read; "learner:writers" pages are for plan writers (supervisors,
     # teachers, program admins) on their own learners, 404 for everyone else.

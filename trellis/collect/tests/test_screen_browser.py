@@ -173,3 +173,48 @@ def test_signed_out_events_wait_on_the_device_until_the_user_signs_in_again(
     expect(page.locator("#sync-badge")).to_have_text("0 waiting")
     expect(control(page, goals["frequency"]).locator(".count")).to_have_text("1")
     assert Event.objects.filter(session=session).count() == 1
+
+
+def test_a_session_started_with_no_network_reaches_the_server_with_its_events(
+    world, live_server, browser_context, page
+):
+    from trellis.collect.models import Session
+    from trellis.collect.tests.screen_world import behavior_support, screen_goals
+
+    counted, trials = screen_goals(world, world.own_learner, ["frequency", "trials"])
+    behavior_support(world.own_learner)
+    sign_in_browser(browser_context, live_server, world.assistant)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    # Opened once with a network (e.g. at the start of the day), the start page works offline.
+    page.goto(f"{live_server.url}/collect/learners/{world.own_learner.pk}/start/")
+    expect(page.locator("html")).to_have_attribute("data-offline-ready", "true", timeout=15_000)
+    browser_context.set_offline(True)
+    page.reload()
+    page.get_by_label(f"{trials.name} — Discrete trials").uncheck()
+    page.get_by_role("button", name="Start session").click()
+
+    expect(page.locator("#screen")).to_have_attribute("data-ready", "true")
+    expect(page.get_by_role("heading", name="Olive Quillfeather")).to_be_visible()
+    expect(control(page, trials)).to_have_count(0)
+    counter = control(page, counted)
+    for _ in range(3):
+        counter.locator("button.plus").click()
+    page.reload()  # still no network
+    expect(counter.locator(".count")).to_have_text("3")
+    page.get_by_role("button", name="Plans & crisis").click()
+    expect(page.get_by_role("dialog")).to_contain_text("If eloping: stay within sight")
+    page.get_by_role("button", name="Close").click()
+    counter.locator("button.plus").click()
+    expect(page.locator("#sync-badge")).to_have_text("4 waiting")
+    assert not Session.objects.exists()
+
+    browser_context.set_offline(False)
+    expect(page.locator("#sync-badge")).to_have_text("0 waiting", timeout=20_000)
+
+    session = Session.objects.get()
+    assert str(session.pk) in page.url
+    assert session.recorded_by == world.assistant and session.learner == world.own_learner
+    assert list(session.goals.all()) == [counted]
+    assert Event.objects.filter(session=session, kind="count").count() == 4
+    assert errors == []

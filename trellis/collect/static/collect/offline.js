@@ -4,7 +4,7 @@
 
 export const CACHE = "trellis-collect-v1";
 
-export async function keepOffline(workerUrl, scope, staticUrl) {
+export async function keepOffline(workerUrl, scope, staticUrl, pages = []) {
   if (!("serviceWorker" in navigator) || !("caches" in window)) return;
   try {
     await navigator.serviceWorker.register(workerUrl, { scope });
@@ -22,6 +22,7 @@ export async function keepOffline(workerUrl, scope, staticUrl) {
   if (!navigator.serviceWorker.controller || !(await cache.match(location.href))) {
     wanted.push(location.pathname + location.search);
   }
+  wanted.push(...pages);
   await navigator.serviceWorker.ready;
   await Promise.all(
     wanted.map(async (url) => {

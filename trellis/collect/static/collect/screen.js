@@ -5,11 +5,91 @@
 
 import { CONTROLS, clock, h } from "./controls.js";
 import { keepOffline } from "./offline.js";
-import { eventsOfSession, openDb, PENDING, putEvent, putRun, REJECTED, runsWithPrefix, SYNCED } from "./store.js";
+import {
+  eventsOfSession,
+  getSession,
+  openDb,
+  PENDING,
+  putEvent,
+  putRun,
+  REJECTED,
+  runsWithPrefix,
+  SYNCED,
+} from "./store.js";
 import { Syncer } from "./sync.js";
 
 const root = document.getElementById("screen");
-const data = JSON.parse(document.getElementById("screen-data").textContent);
+
+// The page carries the screen's data; a session started with no network has it in IndexedDB
+// (its id in the URL's fragment) and the page is an empty shell to fill.
+async function loadData() {
+  const carried = document.getElementById("screen-data");
+  if (carried) return JSON.parse(carried.textContent);
+  const id = decodeURIComponent(location.hash.slice(1));
+  const stored = id ? await getSession(id) : null;
+  if (!stored) throw new Error("this session is not on this device");
+  buildShell(stored.screen);
+  return stored.screen;
+}
+
+function buildShell(screen) {
+  const names = screen.learners.map((learner) => learner.name).join(", ");
+  document.getElementById("screen-title").textContent = names;
+  document.title = `Recording: ${names} · Trellis`;
+  document.getElementById("end-form").action = `/collect/sessions/${screen.session.id}/end/`;
+  const lanes = document.getElementById("lanes");
+  if (screen.learners.length > 1) {
+    lanes.append(
+      h(
+        "div",
+        { class: "learner-tabs", role: "tablist" },
+        screen.learners.map((learner, i) =>
+          h("button", { type: "button", role: "tab", dataset: { showLane: learner.id }, "aria-selected": String(i === 0), text: learner.name }),
+        ),
+      ),
+    );
+  }
+  screen.learners.forEach((learner, i) => {
+    lanes.append(h("div", { class: "controls", dataset: { lane: learner.id }, hidden: i > 0 }));
+  });
+  const body = document.getElementById("plans-body");
+  for (const learner of screen.learners) {
+    if (screen.learners.length > 1) body.append(h("h2", { text: learner.name }));
+    const plans = [...learner.plans].sort((a, b) => (a.kind === "safety" ? -1 : 0) - (b.kind === "safety" ? -1 : 0));
+    for (const plan of plans) {
+      body.append(
+        h(
+          "section",
+          { class: plan.kind === "safety" ? "crisis" : "" },
+          h("h3", { text: `${plan.kind_label}: ${plan.title} ` }, h("span", { class: "hint", text: `v${plan.version}` })),
+          h("div", { class: "plan-text", text: plan.summary || "(no text)" }),
+        ),
+      );
+    }
+    if (plans.length === 0) body.append(h("p", { class: "empty", text: "No approved behavior or safety plan." }));
+    body.append(h("h3", { text: "Behavior definitions" }));
+    for (const d of learner.behavior_definitions) {
+      body.append(
+        h(
+          "section",
+          { class: "definition" },
+          h("h4", { text: d.name }),
+          h("p", { text: d.definition }),
+          d.examples ? h("p", {}, h("strong", { text: "Examples: " }), d.examples) : null,
+          d.non_examples ? h("p", {}, h("strong", { text: "Non-examples: " }), d.non_examples) : null,
+        ),
+      );
+    }
+  }
+}
+
+let data;
+try {
+  data = await loadData();
+} catch (error) {
+  document.getElementById("sync-status").textContent = `The screen could not open: ${error.message}.`;
+  throw error;
+}
 
 // Events sort by when they were made on this device; server copies by their recorded time.
 let lastSeq = 0;
@@ -63,7 +143,7 @@ const goals = new Map();
 const controls = new Map();
 const runs = new Map();
 for (const learner of data.learners) for (const goal of learner.goals) goals.set(String(goal.id), goal);
-const syncer = new Syncer(data.sync_url);
+const syncer = new Syncer(data.sync_url, data.sessions_url);
 let waiting = 0;
 
 const badge = document.getElementById("sync-badge");
@@ -237,7 +317,7 @@ async function start() {
   });
   root.dataset.ready = "true";
   syncer.sync();
-  keepOffline(data.service_worker, data.scope, data.static_url);
+  keepOffline(data.service_worker, data.scope, data.static_url, [data.offline_url]);
 }
 
 // Learner tabs for a group session; the plan dialog one tap away.

@@ -3,7 +3,7 @@
 // after a reload with no network. A rejected event stays too, with the server's reason.
 
 const DB_NAME = "trellis-collect";
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 export const PENDING = "pending";
 export const SYNCED = "synced";
 export const REJECTED = "rejected";
@@ -16,12 +16,20 @@ export function openDb() {
     const request = indexedDB.open(DB_NAME, DB_VERSION);
     request.onupgradeneeded = () => {
       const db = request.result;
-      const events = db.createObjectStore("events", { keyPath: "id" });
-      // Rebuilding one session's screen reads by session; the sync loop reads by status.
-      events.createIndex("session", "session");
-      events.createIndex("status", "status");
-      // Running timers and intervals, so a reload picks them up where they were.
-      db.createObjectStore("runs", { keyPath: "key" });
+      if (!db.objectStoreNames.contains("events")) {
+        const events = db.createObjectStore("events", { keyPath: "id" });
+        // Rebuilding one session's screen reads by session; the sync loop reads by status.
+        events.createIndex("session", "session");
+        events.createIndex("status", "status");
+      }
+      if (!db.objectStoreNames.contains("runs")) {
+        // Running timers and intervals, so a reload picks them up where they were.
+        db.createObjectStore("runs", { keyPath: "key" });
+      }
+      if (!db.objectStoreNames.contains("sessions")) {
+        // Sessions started with no network: what to post to the server, and the screen's data.
+        db.createObjectStore("sessions", { keyPath: "id" }).createIndex("status", "status");
+      }
     };
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => {
@@ -111,4 +119,23 @@ export async function runsWithPrefix(prefix) {
   const tx = db.transaction("runs");
   const range = IDBKeyRange.bound(prefix, prefix + "\uffff");
   return all(tx.objectStore("runs").getAll(range));
+}
+
+export async function putSession(record) {
+  const db = await openDb();
+  const tx = db.transaction("sessions", "readwrite");
+  tx.objectStore("sessions").put(record);
+  return done(tx);
+}
+
+export async function getSession(id) {
+  const db = await openDb();
+  return all(db.transaction("sessions").objectStore("sessions").get(id));
+}
+
+export async function sessionsWithStatus(status) {
+  const db = await openDb();
+  const found = await all(db.transaction("sessions").objectStore("sessions").index("status").getAll(status));
+  found.sort((a, b) => a.start.started_at.localeCompare(b.start.started_at));
+  return found;
 }

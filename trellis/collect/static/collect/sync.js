@@ -3,7 +3,16 @@
 // and when the user presses Sync. Nothing is deleted: accepted events are marked synced,
 // rejected ones keep the reason and stay on the device to be shown.
 
-import { applyResults, countWithStatus, PENDING, REJECTED, withStatus } from "./store.js";
+import {
+  applyResults,
+  countWithStatus,
+  PENDING,
+  putSession,
+  REJECTED,
+  sessionsWithStatus,
+  SYNCED,
+  withStatus,
+} from "./store.js";
 
 const BATCH = 500; // the API takes at most 1,000 a batch
 const RETRY_MS = 15000;
@@ -21,9 +30,10 @@ function wire(record) {
 }
 
 export class Syncer extends EventTarget {
-  constructor(url) {
+  constructor(url, sessionsUrl = "/api/v1/sessions") {
     super();
     this.url = url;
+    this.sessionsUrl = sessionsUrl;
     this.running = null;
     this.soon = null;
     this.state = "idle"; // idle | syncing | offline | signed-out | error
@@ -79,25 +89,72 @@ export class Syncer extends EventTarget {
     return this.running;
   }
 
+  async post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      redirect: "manual",
+      headers: {
+        "Content-Type": "application/json",
+        Accept: "application/json",
+        "X-CSRFToken": csrfToken(),
+      },
+      body: JSON.stringify(body),
+    });
+  }
+
+  // A session started with no network is created on the server (same id, so a repeat is
+  // harmless) before its events go, or they would be refused as of an unknown session.
+  // Returns false when the network or the sign-in is missing.
+  async sendSessions() {
+    for (const record of await sessionsWithStatus(PENDING)) {
+      let response;
+      try {
+        response = await this.post(this.sessionsUrl, record.start);
+      } catch {
+        await this.setState("offline", "No network: events wait on this device.");
+        return false;
+      }
+      if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
+        await this.setState("signed-out", "Signed out: sign in again to send waiting events.");
+        return false;
+      }
+      if (response.ok) {
+        record.status = SYNCED;
+        delete record.reason;
+      } else if (response.status >= 500) {
+        await this.setState("error", `The server answered ${response.status}; will retry.`);
+        return false;
+      } else {
+        // The server will not create it (e.g. a goal left the plan): its events will be
+        // refused with the reason, and stay on the device.
+        let reason = `The server refused the session (${response.status}).`;
+        try {
+          const body = await response.json();
+          const detail = body.detail;
+          if (Array.isArray(detail)) reason = detail.map((d) => d.msg || String(d)).join(" ") || reason;
+          else if (detail) reason = String(detail);
+        } catch {
+          // keep the status line
+        }
+        record.status = REJECTED;
+        record.reason = reason;
+      }
+      await putSession(record);
+    }
+    return true;
+  }
+
   async run() {
     let applied = false;
+    if (!(await this.sendSessions())) return;
     for (;;) {
       const batch = await withStatus(PENDING, BATCH);
       if (batch.length === 0) return this.setState("idle", "", applied);
       await this.setState("syncing");
       let response;
       try {
-        response = await fetch(this.url, {
-          method: "POST",
-          credentials: "same-origin",
-          redirect: "manual",
-          headers: {
-            "Content-Type": "application/json",
-            Accept: "application/json",
-            "X-CSRFToken": csrfToken(),
-          },
-          body: JSON.stringify({ events: batch.map(wire) }),
-        });
+        response = await this.post(this.url, { events: batch.map(wire) });
       } catch {
         return this.setState("offline", "No network: events wait on this device.");
       }

@@ -22,6 +22,7 @@ def test_joining_as_second_observer_makes_a_linked_separate_session(client, worl
     assert "Second observer" in screen
     summary = client.get(f"/collect/sessions/{primary.pk}/end/").content.decode()
     assert "Second observer: Supervisor Staffer" in summary
+    assert f'href="/learners/{world.own_learner.pk}/ioa/">Interobserver agreement' in summary
 
 
 def test_the_recorder_cannot_be_their_own_second_observer(client, world):

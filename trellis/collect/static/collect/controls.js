@@ -242,8 +242,15 @@ function interval(goal, ctx) {
   tap(no, () => score(false));
   tap(start, () => {
     unlockSound();
-    if (ctx.runs.get(key)) ctx.setRun(key, null);
-    else ctx.setRun(key, { started: Date.now() });
+    if (ctx.runs.get(key)) {
+      ctx.setRun(key, null);
+    } else {
+      // Starting again resumes at the first interval without a score, not at interval 1.
+      let resume = 0;
+      while (scored.has(resume)) resume += 1;
+      if (resume >= total) return;
+      ctx.setRun(key, { started: Date.now() - resume * length });
+    }
     lastIndex = current();
     ctx.rerender(goal);
   });
@@ -259,7 +266,7 @@ function interval(goal, ctx) {
       scored = new Map([...lastBy(events, (e) => e.value.index)].map(([i, e]) => [i, e.value.scored]));
       const run = ctx.runs.get(key);
       const now = current();
-      start.textContent = run ? "Stop intervals" : scored.size ? "Restart intervals" : "Start intervals";
+      start.textContent = run ? "Stop intervals" : scored.size ? "Resume intervals" : "Start intervals";
       cells.forEach((cell, index) => {
         cell.className = "cell";
         if (scored.has(index)) cell.classList.add(scored.get(index) ? "scored" : "unscored");

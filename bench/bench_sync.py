@@ -99,7 +99,9 @@ def main():
             import pstats
 
             profile.disable()
-            pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+            pstats.Stats(profile).sort_stats(
+                os.environ.get("BENCH_PROFILE_SORT", "tottime")
+            ).print_stats(40)
         results = response.json()["results"]
         assert all(r["status"] == "accepted" for r in results), results[:3]
         stored = Event.objects.count()

@@ -186,3 +186,38 @@ def test_the_openapi_schema_lists_the_endpoints(client):
         "/api/v1/learners/{learner_id}/goals",
     ):
         assert path in paths, sorted(paths)
+
+
+def test_a_group_session_takes_goals_of_each_learner_in_the_group(client, world):
+    from trellis.people.models import Group
+
+    group = Group.objects.create(organization=world.school, name="Reading group")
+    group.learners.set([world.own_learner])
+    goal = make_goal(world, world.own_learner)
+    client.force_login(world.assistant)
+    body = {"group": group.pk, "goals": [goal.pk], "started_at": AT.isoformat()}
+    response = post(client, "/api/v1/sessions", body)
+    assert response.status_code == 201 and response.json()["group"] == group.pk
+    # A group with a learner off the caseload is refused as a whole.
+    group.learners.add(world.classmate)
+    assert post(client, "/api/v1/sessions", body).status_code == 404
+
+
+def test_a_full_batch_of_a_thousand_is_accepted(client, world):
+    goal = make_goal(world, world.own_learner)
+    session = make_session(world, world.own_learner, [goal], by=world.assistant)
+    client.force_login(world.assistant)
+    events = [
+        {
+            "id": str(uuid.uuid4()),
+            "session": str(session.pk),
+            "goal": goal.pk,
+            "kind": "count",
+            "value": {"n": 1},
+            "recorded_at": (AT + timedelta(seconds=i)).isoformat(),
+        }
+        for i in range(1000)
+    ]
+    results = post(client, "/api/v1/sync", {"events": events}).json()["results"]
+    assert len(results) == 1000 and {r["status"] for r in results} == {"accepted"}
+    assert session.events.count() == 1000

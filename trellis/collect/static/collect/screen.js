@@ -124,12 +124,25 @@ class SessionState {
     for (const list of this.byGoal.values()) list.sort((a, b) => a.seq - b.seq);
   }
 
-  // The corrected view of one goal: what the summary and the graph will count.
+  // The corrected view of one goal: what the summary and the graph will count. As in
+  // trellis.analysis.summaries.apply_voids, a void that is itself voided cancels nothing.
   effective(goalId) {
-    const list = this.byGoal.get(String(goalId)) || [];
-    const voided = new Set();
-    for (const e of list) if (e.kind === "void" && e.status !== REJECTED) voided.add(e.voids);
-    return list.filter((e) => e.kind !== "void" && e.status !== REJECTED && !voided.has(e.id));
+    const list = (this.byGoal.get(String(goalId)) || []).filter((e) => e.status !== REJECTED);
+    const voiders = new Map();
+    for (const e of list) {
+      if (e.kind !== "void") continue;
+      if (!voiders.has(e.voids)) voiders.set(e.voids, []);
+      voiders.get(e.voids).push(e.id);
+    }
+    if (voiders.size === 0) return list;
+    const memo = new Map();
+    const cancelled = (id, depth = 0) => {
+      if (memo.has(id)) return memo.get(id);
+      const result = depth < 50 && (voiders.get(id) || []).some((v) => !cancelled(v, depth + 1));
+      memo.set(id, result);
+      return result;
+    };
+    return list.filter((e) => e.kind !== "void" && !cancelled(e.id));
   }
 
   rejected() {

@@ -169,11 +169,13 @@ class _Context:
             if e.get("voids_uuid"):
                 void_ids.add(e["voids_uuid"])
         session_ids.discard(None)
-        self.sessions = {s.pk: s for s in Session.objects.filter(pk__in=session_ids)}
+        # Who recorded each session, and its goals, in one query (a session has goals).
+        self.session_owner = {}
         self.session_goals = defaultdict(set)
-        for sid, gid in Session.goals.through.objects.filter(
-            session_id__in=self.sessions
-        ).values_list("session_id", "goal_id"):
+        for sid, owner, gid in Session.goals.through.objects.filter(
+            session_id__in=session_ids
+        ).values_list("session_id", "session__recorded_by_id", "goal_id"):
+            self.session_owner[sid] = owner
             self.session_goals[sid].add(gid)
             goal_ids.add(gid)
         self.goals = {
@@ -236,8 +238,8 @@ def _normalize(raw):
 
 def _check(event, ctx, now, accepted):
     """(reason, goal, target_id) — reason None when the event may be stored."""
-    session = ctx.sessions.get(event["session_uuid"])
-    if session is None or session.recorded_by_id != ctx.user.pk:
+    session_id = event["session_uuid"]
+    if ctx.session_owner.get(session_id) != ctx.user.pk:
         return "unknown session, or a session recorded by someone else.", None, None
     kind = event.get("kind")
     voids = event["voids_uuid"]
@@ -250,7 +252,7 @@ def _check(event, ctx, now, accepted):
             v_session, v_goal, v_target = ctx.stored_voidable[voids]
         else:
             return "'voids' names an event the server does not have.", None, None
-        if v_session != session.pk:
+        if v_session != session_id:
             return "'voids' names an event of another session.", None, None
         if event.get("goal") not in (None, v_goal):
             return "a void must carry the goal of the event it cancels.", None, None
@@ -260,7 +262,7 @@ def _check(event, ctx, now, accepted):
             return "only a void event may name 'voids'.", None, None
         goal_id, target_id = event.get("goal"), event.get("target")
     goal = ctx.goals.get(goal_id)
-    if goal is None or goal_id not in ctx.session_goals[session.pk]:
+    if goal is None or goal_id not in ctx.session_goals[session_id]:
         return f"goal {goal_id} is not part of this session.", None, None
     if goal.plan.learner_id not in ctx.recordable:
         return "this learner is not on your caseload.", None, None

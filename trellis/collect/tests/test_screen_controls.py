@@ -111,3 +111,38 @@ def test_the_crisis_plan_is_one_tap_away_offline(screen, page, browser_context):
     dialog.get_by_role("button", name="Close").click()
     expect(dialog).to_be_hidden()
     assert errors == []
+
+
+def test_a_group_session_shows_one_tab_per_learner(world, live_server, browser_context, page):
+    from django.utils import timezone
+
+    from trellis.collect.models import Session
+    from trellis.people.models import Group
+    from trellis.testing import assign, make_goal
+
+    assign(world.assistant, world.classmate)
+    group = Group.objects.create(organization=world.school, name="Reading group")
+    group.learners.add(world.own_learner, world.classmate)
+    mine = make_goal(world, world.own_learner, "frequency", name="Olive's hand raises")
+    theirs = make_goal(world, world.classmate, "frequency", name="Classmate's hand raises")
+    session = Session.objects.create(
+        group=group, started_at=timezone.now(), recorded_by=world.assistant
+    )
+    session.goals.set([mine, theirs])
+    sign_in_browser(browser_context, live_server, world.assistant)
+    errors = open_screen(page, live_server, session)
+
+    page.get_by_role("tab", name=world.own_learner.full_name).click()
+    expect(control(page, mine)).to_be_visible()
+    expect(control(page, theirs)).to_be_hidden()
+    page.get_by_role("tab", name=world.classmate.full_name).click()
+    expect(control(page, mine)).to_be_hidden()
+    control(page, theirs).locator("button.plus").click()
+    control(page, theirs).locator("button.plus").click()
+    page.get_by_role("button", name="Sync", exact=True).click()
+    expect(page.locator("#sync-badge")).to_have_text("0 waiting")
+
+    stored = Event.objects.filter(session=session)
+    assert stored.count() == 2
+    assert {e.learner for e in stored} == {world.classmate}
+    assert errors == []

@@ -157,14 +157,9 @@ def record_team_decision(user, learner, *, kind, rationale, to_tier=None, refer_
         errors["kind"] = "Choose a tier change or a referral."
     if errors:
         raise ValidationError(errors)
-    last = (
-        TeamDecision.objects.filter(learner=learner, kind=TeamDecision.Kind.TIER_CHANGE)
-        .order_by("-decided_at")
-        .first()
-    )
     from_tier = None
     if kind == TeamDecision.Kind.TIER_CHANGE:
-        from_tier = last.to_tier if last else _plan_tier(learner)
+        from_tier = current_tier(learner)
         if from_tier == to_tier:
             raise ValidationError({"to_tier": f"The learner is in tier {to_tier} already."})
     decision = TeamDecision.objects.create(
@@ -187,7 +182,15 @@ def record_team_decision(user, learner, *, kind, rationale, to_tier=None, refer_
     return decision
 
 
-def _plan_tier(learner):
+def current_tier(learner):
+    """The learner's tier: the last recorded tier change, else their current RTI plan's."""
+    last = (
+        TeamDecision.objects.filter(learner=learner, kind=TeamDecision.Kind.TIER_CHANGE)
+        .order_by("-decided_at")
+        .first()
+    )
+    if last:
+        return last.to_tier
     from trellis.plans.models import Plan
 
     plan = Plan.objects.current().filter(learner=learner, tier__isnull=False).first()

@@ -20,7 +20,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter  # noqa: E402
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullFormatter  # noqa: E402
 
 from trellis.analysis import progress  # noqa: E402
 from trellis.analysis._base import AnalysisError  # noqa: E402
@@ -127,7 +127,7 @@ def _day(d: dt.date) -> float:
 
 def _date_axis(ax, lo: float, hi: float):
     span = max(hi - lo, 1.0)
-    step = next(s for s in (1, 7, 14, 28, 56, 91, 182, 364, 728) if span / s <= 8)
+    step = next(s for s in (1, 7, 14, 28, 56, 91, 182, 364, 728) if span / s <= 6)
     first = lo - (lo % step if step < 28 else 0)
     ticks = [first + i * step for i in range(int(span / step) + 2)]
     ax.xaxis.set_major_locator(FixedLocator(ticks))
@@ -142,6 +142,8 @@ def _figure(width=7.5, height=3.6):
     fig.subplots_adjust(left=0.09, right=0.97, top=0.86, bottom=0.14)
     ax = fig.add_subplot()
     ax.tick_params(colors=INK, labelsize=8)
+    # Few y ticks: every tick is two lines and a text to lay out (most of the drawing time).
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
     return fig, ax
 
 

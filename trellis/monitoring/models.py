@@ -290,4 +290,4 @@ class TeamDecision(models.Model):
     def __str__(self):
         if self.kind == self.Kind.REFERRAL:
             return f"Referral: {self.get_refer_to_display()}"
-        return f"Tier {self.from_tier or '?'} → {self.to_tier}"
+        return f"Tier {self.from_tier or 'not set'} → {self.to_tier}"

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 
@@ -193,6 +193,13 @@ def dashboard_statuses(user, *, school=None, tier=None, staff=None, flag=None, s
     elif flag in Flag.values:
         rows = rows.filter(flag=flag)
     return rows.order_by(*SORTS.get(sort, SORTS["flag"]))
+
+
+def flag_counts(statuses):
+    """{flag: number of goals} over every row of the filtered dashboard ("" = no flag)."""
+    return dict(
+        statuses.order_by().values_list("flag").annotate(n=Count("pk")).values_list("flag", "n")
+    )
 
 
 def dashboard_filters(user):

@@ -41,7 +41,13 @@ def dashboard(request):
         "flag": request.GET.get("flag") or None,
         "sort": request.GET.get("sort") or "flag",
     }
-    statuses = list(queries.dashboard_statuses(request.user, **filters))
+    selected = queries.dashboard_statuses(request.user, **filters)
+    # Two queries: the flag counts of every matching goal, then one page of rows.
+    counts = queries.flag_counts(selected)
+    total = sum(counts.values())
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(_int_or_none(request.GET.get("page")) or 1, 1), pages)
+    statuses = list(selected[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
     today = timezone.localdate()
     rows = [
         {
@@ -51,8 +57,22 @@ def dashboard(request):
         }
         for s in statuses
     ]
-    record("dashboard.view", detail={k: v for k, v in filters.items() if v} | {"shown": len(rows)})
-    context = {"rows": rows, "filters": filters, "flags": Flag.choices, "columns": COLUMNS}
+    record(
+        "dashboard.view",
+        detail={k: v for k, v in filters.items() if v} | {"page": page, "shown": len(rows)},
+    )
+    context = {
+        "rows": rows,
+        "filters": filters,
+        "flags": Flag.choices,
+        "columns": COLUMNS,
+        "total": total,
+        "flag_counts": [(label, counts.get(value, 0)) for value, label in Flag.choices],
+        "page": page,
+        "pages": pages,
+        "first": (page - 1) * PAGE_SIZE + 1,
+        "last": (page - 1) * PAGE_SIZE + len(rows),
+    }
     if request.htmx and request.htmx.target == "dashboard-table":
         return render(request, "monitoring/_dashboard_table.html", context)
     schools, staff = queries.dashboard_filters(request.user)
@@ -60,6 +80,7 @@ def dashboard(request):
     return render(request, "monitoring/dashboard.html", context)
 
 
+PAGE_SIZE = 100
 COLUMNS = [
     ("learner", "Learner"),
     ("goal", "Goal"),

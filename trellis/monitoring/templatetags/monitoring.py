@@ -21,3 +21,11 @@ def pct(value):
 @register.filter
 def num(value, digits=2):
     return "—" if value is None else f"{value:.{digits}f}"
+
+
+@register.simple_tag
+def page_query(filters, page):
+    """The dashboard's query string with the current filters and sort, on another page."""
+    params = {k: v for k, v in filters.items() if v not in (None, "")}
+    params["page"] = page
+    return urlencode(params)

@@ -104,7 +104,21 @@ def test_the_table_is_read_in_a_fixed_number_of_queries(client, world, goals):
         client.get("/dashboard/", headers={"HX-Request": "true", "HX-Target": "dashboard-table"})
     assert len(more) == len(few)
     dashboard_queries = [q for q in more.captured_queries if "monitoring_goalstatus" in q["sql"]]
-    assert len(dashboard_queries) == 1
+    assert len(dashboard_queries) == 2  # the flag counts, then one page of rows
+
+
+def test_long_caseloads_are_paged_with_the_flag_counts_of_all_pages(
+    client, world, goals, monkeypatch
+):
+    monkeypatch.setattr("trellis.monitoring.views.PAGE_SIZE", 1)
+    client.force_login(world.supervisor)
+    first = client.get("/dashboard/?sort=goal")
+    assert names(first) == ["Fluency"] and first.context["pages"] == 2
+    body = first.content.decode()
+    assert "Goals 1–1 of 2" in body and "1 change the intervention" in body
+    assert "page=2" in body
+    assert names(client.get("/dashboard/?sort=goal&page=2")) == ["Math facts"]
+    assert names(client.get("/dashboard/?sort=goal&page=99")) == ["Math facts"]
 
 
 def test_families_and_outsiders_have_no_dashboard(client, world, goals):

@@ -21,7 +21,7 @@ def test_the_supervisor_records_a_tier_change_with_the_goals_as_evidence(client,
     assert decision.evidence["goals"][0]["flag"] == "change_intervention"
     assert AuditEntry.objects.filter(action="decision.record").exists()
     body = client.get(url).content.decode()
-    assert "Tier ? → 3" in body and "Flat ROI" in body
+    assert "Tier not set → 3" in body and "Flat ROI" in body
 
 
 def test_a_referral_names_what_it_is_for(client, world):

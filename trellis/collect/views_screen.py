@@ -265,7 +265,12 @@ def service_worker(request):
     response = render(
         request,
         "collect/sw.js",
-        {"scope": SCOPE, "scope_json": json.dumps(SCOPE), "static_json": json.dumps(static_url)},
+        {
+            "scope": SCOPE,
+            "scope_json": json.dumps(SCOPE),
+            "static_json": json.dumps(static_url),
+            "login_json": json.dumps(reverse("login")),
+        },
         content_type="text/javascript; charset=utf-8",
     )
     # The browser checks for a new worker on each visit; never let a cache keep an old one.

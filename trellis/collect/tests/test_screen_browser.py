@@ -218,3 +218,23 @@ def test_a_session_started_with_no_network_reaches_the_server_with_its_events(
     assert list(session.goals.all()) == [counted]
     assert Event.objects.filter(session=session, kind="count").count() == 4
     assert errors == []
+
+
+def test_signing_out_drops_the_pages_kept_for_offline_use(
+    recording, page, browser_context, live_server
+):
+    session, goals, errors = recording
+    control(page, goals["frequency"]).locator("button.plus").click()
+    browser_context.clear_cookies()  # signed out
+
+    page.goto(f"{live_server.url}/collect/sessions/{session.pk}/")  # → the sign-in page
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+    kept = page.evaluate(
+        """async () => {
+            const cache = await caches.open("trellis-collect-v1");
+            return (await cache.keys()).map((r) => new URL(r.url).pathname);
+        }"""
+    )
+    assert kept and all(path.startswith("/static/") for path in kept), kept
+    assert [e["status"] for e in device_events(page)] == ["pending"]  # the tap is still here

@@ -5,6 +5,7 @@
 const CACHE = "trellis-collect-v1";
 const SCOPE = {{ scope_json|safe }};
 const STATIC = {{ static_json|safe }};
+const LOGIN = {{ login_json|safe }};
 const NETWORK_WAIT_MS = 4000;
 
 self.addEventListener("install", () => self.skipWaiting());
@@ -28,6 +29,12 @@ async function networkFirst(request) {
     const response = await withTimeout(fetch(request), NETWORK_WAIT_MS);
     // A redirect (to sign-in) or an error page is passed on, never kept as the screen.
     if (response.ok && !response.redirected) await cache.put(request.url, response.clone());
+    // Signed out: the pages kept for offline use hold learners' records; a shared tablet must
+    // not keep showing them. Static files stay, and so do waiting events (IndexedDB).
+    // (A navigation's redirect is opaque here; the screen's pages redirect only to sign-in.)
+    if (response.type === "opaqueredirect" || (response.redirected && new URL(response.url).pathname.startsWith(LOGIN))) {
+      await forgetPages(cache);
+    }
     return response;
   } catch {
     const cached = await cache.match(request.url);
@@ -39,6 +46,12 @@ async function networkFirst(request) {
         "Events already recorded are safe on this device; go back to the collection screen.</p>",
       { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } },
     );
+  }
+}
+
+async function forgetPages(cache) {
+  for (const request of await cache.keys()) {
+    if (!new URL(request.url).pathname.startsWith(STATIC)) await cache.delete(request);
   }
 }
 

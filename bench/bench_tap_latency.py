@@ -1,10 +1,13 @@
 """Tap-to-screen latency of the live collection screen, offline, in headless Chromium.
 
 Starts a live server on a throwaway SQLite database with one session, opens the screen, waits
-for the service worker to hold it, cuts the network, and taps the counter 500 times. For each
-tap the page measures performance.now() from the input event (its timeStamp) to the
+for the service worker to hold it, cuts the network, reloads the screen from the worker, and taps
+the counter 500 times (60 ms apart, faster than a person taps). For each tap the page measures performance.now() from the input event (its timeStamp) to the
 requestAnimationFrame that follows the DOM update showing the new count, i.e. the frame that
-paints it. Prints p50 / p95 / max and whether p95 is within one frame (16 ms).
+paints it. Prints p50 / p95 / max and whether p95 is within one frame (16 ms), with the parts of
+that time (browser input routing, the screen's own code) and the same figure for a bare page whose
+button only adds one (the floor of this browser on this machine). Back online, it checks that all
+500 events reached the server.
 
 Run from the project root: ``.venv/bin/python bench/bench_tap_latency.py [taps]``.
 """
@@ -21,6 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 TAPS = int(sys.argv[1]) if len(sys.argv) > 1 else 500
 FRAME_MS = 16.0
+# Taps 60 ms apart: about 16 a second, faster than anyone taps a counter, but far enough apart
+# that each tap is measured on its own rather than queued behind the previous one's frame.
+TAP_GAP_MS = 60
 
 # Each tap: t0 is the pointerdown's timeStamp; after every listener has run (the screen's own
 # handler updates the count synchronously), wait for the next animation frame, which paints it.
@@ -84,16 +90,9 @@ def start_server():
     return server, f"http://localhost:{server.port}"
 
 
-# Two runs. Paced: Chromium draws at its normal 60 Hz, so each tap also waits for the next
-# vsync, a uniform 0–16.7 ms that no page code can shorten. Unpaced: frames are drawn as soon as
-# something changed, so the figure is the screen's own cost from input to painted frame.
-MODES = {
-    "unpaced (frame drawn as soon as the DOM changed)": [
-        "--disable-gpu-vsync",
-        "--disable-frame-rate-limit",
-    ],
-    "paced at 60 Hz (adds the wait for the next vsync)": [],
-}
+# Chromium as the tests run it (frames at its normal 60 Hz). The bare page below gives the floor
+# of this browser and machine for the same measurement.
+MODES = {"headless Chromium, normal frame pacing": []}
 
 
 def main():
@@ -171,6 +170,7 @@ def tap(page):
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     for _ in range(TAPS):
         page.mouse.click(x, y)
+        page.wait_for_timeout(TAP_GAP_MS)
     # Polled from here: wait_for_function would need 'unsafe-eval', which the CSP forbids.
     while page.evaluate("window.__latencies.length + window.__misses") < TAPS:
         page.wait_for_timeout(50)
@@ -194,7 +194,10 @@ def line(name, values):
 
 
 def report(results):
-    print(f"Collection screen, offline after a reload, {TAPS} taps on a counter, headless Chromium")
+    print(
+        f"Collection screen, offline after a reload, {TAPS} taps on a counter "
+        f"({TAP_GAP_MS} ms apart), headless Chromium"
+    )
     print("times in ms from the input event's timeStamp")
     for mode, figures in results:
         print(f"{mode}:")
@@ -204,13 +207,10 @@ def report(results):
         print(line("   (floor: a bare page whose button adds one)", figures["floor"]))
         print(f"  taps that did not update the count: {figures['misses']}")
         print(f"  events on the server once back online: {figures['stored']} of {TAPS}")
-    mode, figures = results[0]
+    _, figures = results[0]
     p95 = percentile(figures["painted"], 95)
     verdict = "yes" if p95 <= FRAME_MS else "NO"
-    print(
-        f"p95 tap-to-painted within one frame ({FRAME_MS:.0f} ms), {mode.split(' (')[0]}: "
-        f"{verdict} ({p95:.2f} ms)"
-    )
+    print(f"p95 tap-to-painted within one frame ({FRAME_MS:.0f} ms): {verdict} ({p95:.2f} ms)")
 
 
 if __name__ == "__main__":

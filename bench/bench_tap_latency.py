@@ -2,12 +2,12 @@
 
 Starts a live server on a throwaway SQLite database with one session, opens the screen, waits
 for the service worker to hold it, cuts the network, reloads the screen from the worker, and taps
-the counter 500 times (60 ms apart, faster than a person taps). For each tap the page measures performance.now() from the input event (its timeStamp) to the
-requestAnimationFrame that follows the DOM update showing the new count, i.e. the frame that
-paints it. Prints p50 / p95 / max and whether p95 is within one frame (16 ms), with the parts of
-that time (browser input routing, the screen's own code) and the same figure for a bare page whose
-button only adds one (the floor of this browser on this machine). Back online, it checks that all
-500 events reached the server.
+the counter 500 times (60 ms apart, faster than a person taps). For each tap the page measures
+performance.now() from the input event (its timeStamp) to the requestAnimationFrame that follows
+the DOM update showing the new count, i.e. the frame that paints it. Prints p50 / p95 / max and
+whether p95 is within one frame (16 ms), with the parts of that time (browser input routing, the
+screen's own code) and the same figure for a bare page whose button only adds one (the floor of
+this browser on this machine). Back online, it checks that all 500 events reached the server.
 
 Run from the project root: ``.venv/bin/python bench/bench_tap_latency.py [taps]``.
 """

@@ -10,8 +10,8 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from trellis.people.models import Learner
 from trellis.monitoring.tests.helpers import make_recommendation
+from trellis.people.models import Learner
 from trellis.testing import make_dose, make_goal, make_incident, make_order, make_session
 
 PERSONAS = [

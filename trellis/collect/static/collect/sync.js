@@ -54,12 +54,12 @@ export class Syncer extends EventTarget {
     this.dispatchEvent(new CustomEvent("change", { detail }));
   }
 
+  // Called a few times per sync run (never per tap), so the badge is recounted from the device
+  // after every run, whatever happened.
   setState(state, message = "", applied = false) {
-    const changed = state !== this.state || message !== this.message;
     this.state = state;
     this.message = message;
-    if (changed || applied || state === "idle") return this.announce(applied);
-    return Promise.resolve();
+    return this.announce(applied);
   }
 
   // A tap asks for a sync shortly after, so a burst of taps goes as one batch. It does no

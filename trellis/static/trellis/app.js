@@ -1,7 +1,26 @@
 // Signs the page out on the client too when the idle timeout passes, so a shared tablet left on a
-// desk does not keep showing a child's record until someone touches it.
+// desk does not keep showing a child's record until someone touches it. With no network the
+// sign-in page cannot load, so the page hides itself instead (events recorded on the collection
+// screen stay on the device) and goes to sign-in as soon as the network returns.
 const body = document.body;
 const timeout = Number(body.dataset.idleTimeout || 0);
+
+function goToSignIn() {
+  location.assign(`${body.dataset.loginUrl}?next=${encodeURIComponent(location.pathname)}`);
+}
+
+function lockWhileOffline() {
+  if (body.classList.contains("idle-locked")) return;
+  body.classList.add("idle-locked");
+  const notice = document.createElement("p");
+  notice.className = "idle-notice";
+  notice.setAttribute("role", "alert");
+  notice.textContent = "Signed out after a period of inactivity. Anything recorded is kept on " +
+    "this device; sign in again when the network returns.";
+  body.append(notice);
+  addEventListener("online", goToSignIn, { once: true });
+}
+
 if (timeout > 0) {
   let last = Date.now();
   const touch = () => { last = Date.now(); };
@@ -10,7 +29,7 @@ if (timeout > 0) {
   }
   setInterval(() => {
     if (Date.now() - last > timeout * 1000) {
-      location.assign(`${body.dataset.loginUrl}?next=${encodeURIComponent(location.pathname)}`);
+      if (navigator.onLine) goToSignIn(); else lockWhileOffline();
     }
   }, 15000);
 }

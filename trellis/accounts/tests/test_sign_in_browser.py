@@ -51,3 +51,19 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(
         sign_in(page, live_server, "assistant", "not the password")
     sign_in(page, live_server, "assistant", PASSWORD)
     expect(page.get_by_role("heading", name="Too many failed sign-ins")).to_be_visible()
+
+
+def test_an_idle_page_signs_out_and_offline_it_hides_the_record_until_the_network_returns(
+    page, browser_context, live_server, world, settings
+):
+    from datetime import timedelta
+
+    settings.IDLE_TIMEOUT = timedelta(seconds=2)
+    sign_in(page, live_server, "assistant", PASSWORD)
+    page.get_by_role("link", name="Quillfeather, Olive").click()
+    browser_context.set_offline(True)
+    expect(page.get_by_role("alert")).to_contain_text("Signed out after a period of inactivity")
+    expect(page.get_by_role("heading", name="Olive Quillfeather")).to_be_hidden()
+    browser_context.set_offline(False)
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    expect(page.get_by_text("signed out after a period of inactivity")).to_be_visible()

@@ -31,5 +31,5 @@ if (timeout > 0) {
     if (Date.now() - last > timeout * 1000) {
       if (navigator.onLine) goToSignIn(); else lockWhileOffline();
     }
-  }, 15000);
+  }, Math.min(15000, timeout * 250));
 }

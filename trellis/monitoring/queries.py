@@ -147,11 +147,19 @@ SORTS = {
 }
 
 
-def dashboard_statuses(user, *, school=None, tier=None, staff=None, flag=None, sort="flag"):
+def visible_learners(user):
+    """The active learners the user may see, as one subquery to reuse within a request."""
+    return Learner.objects.visible_to(user).filter(active=True).order_by().values("pk")
+
+
+def dashboard_statuses(
+    user, *, school=None, tier=None, staff=None, flag=None, sort="flag", visible=None
+):
     """The goal statuses of every current goal of the learners the user may see, filtered;
     one query (the learner rule is a subquery)."""
+    visible = visible_learners(user) if visible is None else visible
     rows = (
-        GoalStatus.objects.filter(learner__in=Learner.objects.visible_to(user).filter(active=True))
+        GoalStatus.objects.filter(learner__in=visible)
         .filter(goal__plan__status=Plan.Status.APPROVED)
         .select_related("learner", "organization")
         .only(
@@ -202,10 +210,12 @@ def flag_counts(statuses):
     )
 
 
-def dashboard_filters(user):
+def dashboard_filters(user, visible=None):
     """Choices for the school and staff filters, from the learners the user may see."""
-    visible = Learner.objects.visible_to(user).filter(active=True)
-    schools = Organization.objects.filter(pk__in=visible.values("organization_id")).order_by("name")
+    visible = visible_learners(user) if visible is None else visible
+    schools = Organization.objects.filter(
+        pk__in=Learner.objects.filter(pk__in=visible).values("organization_id")
+    ).order_by("name")
     staff = (
         StaffMember.objects.filter(
             pk__in=CaseAssignment.objects.active().filter(learner__in=visible).values("staff_id")

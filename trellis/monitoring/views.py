@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from trellis.audit.log import record
@@ -41,7 +43,8 @@ def dashboard(request):
         "flag": request.GET.get("flag") or None,
         "sort": request.GET.get("sort") or "flag",
     }
-    selected = queries.dashboard_statuses(request.user, **filters)
+    visible = queries.visible_learners(request.user)
+    selected = queries.dashboard_statuses(request.user, visible=visible, **filters)
     # Two queries: the flag counts of every matching goal, then one page of rows.
     counts = queries.flag_counts(selected)
     total = sum(counts.values())
@@ -49,11 +52,16 @@ def dashboard(request):
     page = min(max(_int_or_none(request.GET.get("page")) or 1, 1), pages)
     statuses = list(selected[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
     today = timezone.localdate()
+    # URL patterns reversed once, not three times per row.
+    goal_url = reverse("monitoring:goal", args=[0]).replace("/0/", "/{}/")
+    learner_url = reverse("people:learner", args=[0]).replace("/0/", "/{}/")
     rows = [
         {
             "s": s,
             "days": (today - s.latest_date).days if s.latest_date else None,
             "trend_vs_aim": _trend_words(s),
+            "goal_url": goal_url.format(s.goal_id),
+            "learner_url": learner_url.format(s.learner_id),
         }
         for s in statuses
     ]
@@ -63,6 +71,7 @@ def dashboard(request):
     )
     context = {
         "rows": rows,
+        "rows_html": dashboard_rows_html(rows),
         "filters": filters,
         "flags": Flag.choices,
         "columns": COLUMNS,
@@ -75,7 +84,7 @@ def dashboard(request):
     }
     if request.htmx and request.htmx.target == "dashboard-table":
         return render(request, "monitoring/_dashboard_table.html", context)
-    schools, staff = queries.dashboard_filters(request.user)
+    schools, staff = queries.dashboard_filters(request.user, visible)
     context |= {"schools": schools, "staff": staff}
     return render(request, "monitoring/dashboard.html", context)
 
@@ -89,6 +98,70 @@ COLUMNS = [
     ("flag", "Flag"),
     ("days", "Days since data"),
 ]
+
+
+def _number(value, digits):
+    """As the template's floatformat: digits=-1 drops a trailing .0."""
+    if digits == -1:
+        text = f"{value:.1f}"
+        return text[:-2] if text.endswith(".0") else text
+    return f"{value:.{digits}f}"
+
+
+def dashboard_rows_html(rows):
+    """The dashboard's rows, built in Python: the template engine spent most of the page's
+    time on a thousand small lookups for 100 rows (bench/bench_dashboard.py). Every value is
+    escaped by format_html."""
+    parts = []
+    for row in rows:
+        s = row["s"]
+        flag_class = f"flagged flag-{s.flag}" if s.flag else ""
+        tier = f" · tier {s.tier}" if s.tier else ""
+        if s.latest_value is not None:
+            latest = format_html(
+                '{} <span class="hint">{}</span>', _number(s.latest_value, -1), s.unit
+            )
+        else:
+            latest = mark_safe('<span class="empty">no data</span>')
+        if s.trend_per_week is not None:
+            trend = format_html("{}/wk", _number(s.trend_per_week, 2))
+            if row["trend_vs_aim"]:
+                trend += format_html('<br><span class="hint">{}</span>', row["trend_vs_aim"])
+        else:
+            trend = "—"
+        if s.flag:
+            flag = format_html(
+                '<span class="flag flag-{}" title="{}">{}</span>',
+                s.flag,
+                s.explanation,
+                s.get_flag_display(),
+            )
+        else:
+            flag = mark_safe('<span class="hint">—</span>')
+        parts.append(
+            format_html(
+                '<tr class="{}"><td><a href="{}">{} {}</a><br><span class="hint">{}{}</span></td>'
+                '<td><a href="{}" hx-get="{}" hx-target="#panel-{}" class="open-goal">{}</a></td>'
+                "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"
+                '<tr class="panel-row"><td colspan="6" id="panel-{}" class="panel"></td></tr>',
+                flag_class,
+                row["learner_url"],
+                s.learner.first_name,
+                s.learner.last_name,
+                s.organization.name,
+                tier,
+                row["goal_url"],
+                row["goal_url"],
+                s.goal_id,
+                s.goal.name,
+                latest,
+                trend,
+                flag,
+                row["days"] if row["days"] is not None else "—",
+                s.goal_id,
+            )
+        )
+    return mark_safe("".join(parts))
 
 
 def _trend_words(status):

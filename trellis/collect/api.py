@@ -11,7 +11,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import BaseModel
 
@@ -309,7 +309,7 @@ def create_session(request, payload: SessionIn):
         setting=payload.setting,
         primary_session=payload.primary_session,
     )
-    return (201 if created else 200), session_out(session)
+    return Status(201 if created else 200, session_out(session))
 
 
 @router.get("/sessions/{uuid:session_id}", response=SessionWithEvents, auth=AUTH)

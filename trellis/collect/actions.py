@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_datetime
 from trellis.audit.log import record
 from trellis.collect.events import problem
 from trellis.collect.models import ApiToken, Event, NoteAmendment, Session, SessionNote, Setting
+from trellis.collect.signals import data_points_complete
 from trellis.people.access import CHANGE, may, staff_learner_filter, staff_of
 from trellis.people.models import Group, Learner, Role
 from trellis.plans.models import Goal, Plan, PromptHierarchy, Target
@@ -150,6 +151,9 @@ def end_session(user, session, *, ended_at):
         session.save(update_fields=["ended_at"])
         for person in session.learners():
             record("session.end", learner=person, obj=session)
+        data_points_complete.send(
+            sender=Session, goal_ids=set(session.goals.values_list("pk", flat=True))
+        )
     return session
 
 
@@ -385,6 +389,20 @@ def stored_ids(ids):
     return set(Event.objects.filter(pk__in=ids).values_list("pk", flat=True))
 
 
+def _late_data_points(rows):
+    """Announce the goals whose ended sessions just got more events (a late sync)."""
+    if not rows:
+        return
+    ended = set(
+        Session.objects.filter(pk__in={row[1] for row in rows}, ended_at__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+    goal_ids = {row[3] for row in rows if row[1] in ended}
+    if goal_ids:
+        data_points_complete.send(sender=Session, goal_ids=goal_ids)
+
+
 def ingest_events(user, events):
     """Store a batch of events from a device; answer each one, in order.
 
@@ -452,6 +470,7 @@ def ingest_events(user, events):
             )
             results.append({"id": str(eid), "status": "accepted", "reason": None})
         insert_events(rows)
+        _late_data_points(rows)
         for learner_id, counts in tally.items():
             record(
                 "event.sync",

@@ -134,7 +134,9 @@ class Decision:
     details: dict
 
 
-def decision(points, aim: AimLine, *, rule="consecutive", n=4, min_points=None) -> Decision:
+def decision(
+    points, aim: AimLine, *, rule="consecutive", n=4, min_points=None, confidence=0.95
+) -> Decision:
     """NCII data decision rules against an aim line. ``points`` are (date, score) pairs in
     time order since the intervention (or goal) began.
 
@@ -145,7 +147,10 @@ def decision(points, aim: AimLine, *, rule="consecutive", n=4, min_points=None) 
 
     ``rule="trend"``: with at least ``min_points`` (default 8, NCII) points, compare the
     OLS trend slope per week with the aim-line slope: flatter (in the goal's direction) ->
-    change the intervention, steeper -> raise the goal, equal -> continue.
+    change the intervention, steeper -> raise the goal, "fairly equal" -> continue. NCII leaves
+    "fairly equal" to the eye; here it is made testable: the aim slope lies inside the
+    ``confidence`` interval of the trend slope (t distribution, n - 2 degrees of freedom), i.e.
+    the data cannot tell the two apart. ``confidence=None`` compares the slopes exactly.
     """
     pts = list(points)
     dates = [d for d, _ in pts]
@@ -197,10 +202,23 @@ def decision(points, aim: AimLine, *, rule="consecutive", n=4, min_points=None) 
                 {"points": int(values.size), "needed": max(need, 2)},
             )
         trend = rate_of_improvement(dates, values)
-        details = {"trend_per_week": trend, "aim_per_week": aim.slope_per_week}
+        margin = _slope_margin_per_week(dates, values, confidence)
+        details = {
+            "trend_per_week": trend,
+            "aim_per_week": aim.slope_per_week,
+            "trend_margin_per_week": margin,
+        }
         gap = sign * (trend - aim.slope_per_week)
         if math.isclose(trend, aim.slope_per_week, rel_tol=1e-9, abs_tol=1e-12):
             code, words = "continue", "matches the aim line. Continue the intervention."
+        elif abs(gap) <= margin:
+            code, words = (
+                "continue",
+                (
+                    f"is within ±{margin:.2f} per week ({confidence:.0%} confidence) of the aim "
+                    "line: on track. Continue the intervention."
+                ),
+            )
         elif gap < 0:
             code, words = (
                 "change_intervention",
@@ -221,6 +239,20 @@ def decision(points, aim: AimLine, *, rule="consecutive", n=4, min_points=None) 
             details,
         )
     raise AnalysisError('rule must be "consecutive" or "trend".')
+
+
+def _slope_margin_per_week(dates, values, confidence) -> float:
+    """Half-width of the confidence interval of the OLS slope, per week (0 when exact)."""
+    if confidence is None or values.size < 3:
+        return 0.0
+    x = np.asarray(_days(dates), dtype=float) / 7
+    sxx = float(((x - x.mean()) ** 2).sum())
+    if sxx == 0:
+        return 0.0
+    fit = ols_trend(x, values)
+    residuals = values - (fit.intercept + fit.slope * x)
+    se = math.sqrt(float((residuals**2).sum()) / (values.size - 2) / sxx)
+    return float(stats.t.ppf(0.5 + confidence / 2, values.size - 2) * se)
 
 
 @dataclass(frozen=True)

@@ -58,26 +58,32 @@ NOTES = {
 
 
 class Curve:
-    """A goal's simulated level per session date."""
+    """A goal's simulated level per session date.
+
+    On-track goals move along their aim line (baseline median at mid-baseline → goal value at
+    the goal date), so their points scatter around it and the decision rules mostly say
+    "continue"; about one goal in five runs ahead (→ "raise the goal") and one in four too
+    slowly (→ "change the intervention").
+    """
 
     def __init__(self, goal, rng, start):
         self.rng = rng
-        self.start = start
         base = goal.baseline_value
         aim = goal.goal_value
         defaults = {"trials": (20, 80), "task_analysis": (20, 100), "rating": (55, 80)}
         fallback = defaults.get(goal.measure, (5, 1) if goal.direction == "decrease" else (1, 5))
         self.base = base if base is not None else fallback[0]
         self.aim = aim if aim is not None else fallback[1]
-        # About one goal in four progresses too slowly: below its aim line.
-        self.speed = rng.choice([1.0, 1.0, 1.1, 0.35])
+        self.intervention = start + timedelta(weeks=3)
+        self.anchor = start + timedelta(days=10)  # the middle of the baseline phase
+        self.goal_date = goal.goal_date or start + timedelta(days=365)
+        self.speed = rng.choice([1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.8, 1.8, 0.35, 0.35, 0.35, 0.35])
 
     def level(self, day):
-        weeks = (day - self.start).days / 7
-        if weeks < 3:
-            progress = 0.0
-        else:
-            progress = min(1.0, self.speed * (weeks - 3) / (WEEKS - 3) * 1.1)
+        if day < self.intervention:
+            return self.base
+        span = max(1, (self.goal_date - self.anchor).days)
+        progress = min(1.0, self.speed * (day - self.anchor).days / span)
         return self.base + (self.aim - self.base) * progress
 
 

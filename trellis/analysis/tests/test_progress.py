@@ -89,6 +89,22 @@ def test_trend_rule():
         progress.decision(fast, aim, rule="gut")
 
 
+def test_trend_rule_continues_when_the_data_cannot_tell_trend_from_aim():
+    # NCII: "fairly equal" slopes -> continue. Scores scattered around the 1-per-week aim (a
+    # noisy trend of about 1.2 per week) are on track; the same scatter around a flat line is not.
+    noise = [3, -4, 2, -3, 4, -2, 3, -3, 1, -1]
+    on_track = [(week(3 + i), 14 + i + e) for i, e in enumerate(noise)]
+    flat = [(week(3 + i), 14 + 0.1 * e) for i, e in enumerate(noise)]
+    aim = aim_up()
+    result = progress.decision(on_track, aim, rule="trend")
+    assert result.code == "continue" and "on track" in result.explanation
+    assert result.details["trend_margin_per_week"] > 0.2
+    assert progress.decision(flat, aim, rule="trend").code == "change_intervention"
+    # Without a confidence interval the slopes are compared exactly.
+    exact = progress.decision(on_track, aim, rule="trend", confidence=None)
+    assert exact.code != "continue"
+
+
 def test_celeration_doubling_per_week():
     # Pennypacker et al. (2003): a rate doubling every week has a celeration of x2
     dates = [D0 + dt.timedelta(days=d) for d in range(0, 29, 7)]

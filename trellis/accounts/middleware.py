@@ -7,6 +7,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 LAST_SEEN = "trellis_last_seen"
+# The last-seen time is written at most this often: writing it on every request cost every
+# page a session UPDATE in its own transaction. A session therefore ends up to this many
+# seconds BEFORE the full idle timeout, never after it.
+LAST_SEEN_EVERY = 30
 
 
 class IdleLogoutMiddleware:
@@ -28,5 +32,6 @@ class IdleLogoutMiddleware:
                     response["HX-Redirect"] = reverse("login")
                     return response
                 return redirect(f"{reverse('login')}?next={request.path}")
-            request.session[LAST_SEEN] = now
+            if now - last_seen >= LAST_SEEN_EVERY or LAST_SEEN not in request.session:
+                request.session[LAST_SEEN] = now
         return self.get_response(request)

@@ -35,7 +35,24 @@ EXPORT = "export"
 def staff_of(user):
     if not user.is_authenticated or not user.is_active:
         return None
-    return StaffMember.objects.filter(user=user).first()
+    # Through the one-to-one accessor, which caches on the user object: request.user is a new
+    # object per request, so the staff row is read once per request, not once per check.
+    try:
+        return user.staff
+    except StaffMember.DoesNotExist:
+        return None
+
+
+def admin_paths(staff):
+    """The organization paths where this staff member is a program admin; kept on the staff
+    object (itself cached on request.user), so the access rule and the nav share one query."""
+    if "_admin_paths" not in staff.__dict__:
+        staff._admin_paths = list(
+            Membership.objects.filter(staff=staff, role=Role.PROGRAM_ADMIN).values_list(
+                "organization__path", flat=True
+            )
+        )
+    return staff._admin_paths
 
 
 def staff_learner_filter(user) -> Q:
@@ -50,10 +67,7 @@ def staff_learner_filter(user) -> Q:
     active = CaseAssignment.objects.active()
     rule = Q(pk__in=active.filter(staff=staff).values("learner_id"))
     rule |= Q(pk__in=active.filter(staff__supervisors=staff).values("learner_id"))
-    admin_paths = Membership.objects.filter(staff=staff, role=Role.PROGRAM_ADMIN).values_list(
-        "organization__path", flat=True
-    )
-    for path in admin_paths:
+    for path in admin_paths(staff):
         rule |= Q(organization__in=Organization.objects.filter(path__startswith=path))
     return rule
 
@@ -89,7 +103,7 @@ def is_program_admin(user) -> bool:
     if user.is_superuser:
         return True
     staff = staff_of(user)
-    return bool(staff) and staff.memberships.filter(role=Role.PROGRAM_ADMIN).exists()
+    return bool(staff) and bool(admin_paths(staff))
 
 
 def get_learner_or_404(request, learner_id, action=VIEW, *, audit_action="learner.view"):

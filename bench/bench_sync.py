@@ -6,13 +6,14 @@ database with Django's test machinery (``test_<name>``, dropped at the end), so 
 real data.
 
 The API side is one app process handling `POST /api/v1/sync` with batches of 500 events through
-the whole stack (middleware, token auth, body parsing and validation, per-event checks, idempotency
-check, bulk insert, audit entry), driven by Django's test client with request bodies encoded
-beforehand. The raw side inserts the same rows (fresh ids) 500 to a transaction, with
-`executemany` and as one statement (PostgreSQL: `unnest` of one array per column, the
-classic bulk INSERT short of COPY, and one JSON document unpacked by the server, as ingest
-does; SQLite: a multi-row VALUES); the ratio is against the fastest.
-Prints events per second for both and their ratio.
+the whole stack (middleware, token auth, body parsing and validation, per-event checks, bulk
+insert that skips the ids stored already, audit entry), driven by Django's test client with
+request bodies encoded beforehand. The raw side inserts the same rows (fresh ids) 500 to a
+transaction, with `executemany` and as one statement (PostgreSQL: `unnest` of one array per
+column, the classic bulk INSERT short of COPY, and one JSON document unpacked by the server, as
+ingest does; SQLite: a multi-row VALUES); the ratio is against the fastest.
+Prints events per second for both and their ratio. BENCH_EVENTS sets the number of events;
+BENCH_PROFILE=1 prints a cProfile of the API side (BENCH_PROFILE_SORT, BENCH_PROFILE_LINES).
 """
 
 import json
@@ -101,7 +102,7 @@ def main():
             profile.disable()
             pstats.Stats(profile).sort_stats(
                 os.environ.get("BENCH_PROFILE_SORT", "tottime")
-            ).print_stats(40)
+            ).print_stats(int(os.environ.get("BENCH_PROFILE_LINES", "40")))
         results = response.json()["results"]
         assert all(r["status"] == "accepted" for r in results), results[:3]
         stored = Event.objects.count()

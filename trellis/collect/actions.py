@@ -4,12 +4,14 @@ Each action validates, writes and audits in one transaction.
 """
 
 import json
+import re
 import uuid
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -165,44 +167,48 @@ class _Context:
 
     def __init__(self, user, events):
         self.user = user
-        session_ids, goal_ids, void_ids = set(), set(), set()
+        session_ids, void_ids, target_ids = set(), set(), set()
         for e in events:
             session_ids.add(e.get("session_uuid"))
-            if isinstance(e.get("goal"), int):
-                goal_ids.add(e["goal"])
             if e.get("voids_uuid"):
                 void_ids.add(e["voids_uuid"])
+            if isinstance(e.get("target"), int):
+                target_ids.add(e["target"])
         session_ids.discard(None)
-        # Who recorded each session, and its goals, in one query (a session has goals).
+        # One query for the sessions' goals: who recorded each session, each goal with its
+        # learner, and whether the user may record for that learner (the access policy's own
+        # filter, as a subquery). An event's goal (a void's too) must be one of its session's
+        # goals, so no other goal is needed.
+        # Ids are canonical UUID text throughout a batch (see uuid_text).
         self.session_owner = {}
         self.session_goals = defaultdict(set)
-        for sid, owner, gid in Session.goals.through.objects.filter(
-            session_id__in=session_ids
-        ).values_list("session_id", "session__recorded_by_id", "goal_id"):
-            self.session_owner[sid] = owner
-            self.session_goals[sid].add(gid)
-            goal_ids.add(gid)
-        self.goals = {
-            g.pk: g
-            for g in Goal.objects.filter(pk__in=goal_ids).select_related(
-                "plan__learner__organization"
-            )
-        }
-        target_ids = {e["target"] for e in events if isinstance(e.get("target"), int)}
+        self.goals = {}
+        self.learner_of = {}  # goal id → its learner
+        self.recordable = set()
+        may_record = Learner.objects.filter(
+            staff_learner_filter(user), pk=OuterRef("goal__plan__learner_id")
+        )
+        links = (
+            Session.goals.through.objects.filter(session_id__in=session_ids)
+            .select_related("session", "goal__plan__learner__organization")
+            .annotate(recordable=Exists(may_record))
+        )
+        for link in links:
+            sid, goal = str(link.session_id), link.goal
+            self.session_owner[sid] = link.session.recorded_by_id
+            self.session_goals[sid].add(goal.pk)
+            self.goals.setdefault(goal.pk, goal)
+            self.learner_of[goal.pk] = goal.plan.learner
+            if link.recordable:
+                self.recordable.add(goal.plan.learner_id)
         self.targets = (
             dict(Target.objects.filter(pk__in=target_ids).values_list("pk", "goal_id"))
             if target_ids
             else {}
         )
-        learner_ids = {g.plan.learner_id for g in self.goals.values()}
-        self.recordable = set(
-            Learner.objects.filter(staff_learner_filter(user), pk__in=learner_ids).values_list(
-                "pk", flat=True
-            )
-        )
         self.stored_voidable = (
             {
-                row[0]: (row[1], row[2], row[3])
+                str(row[0]): (str(row[1]), row[2], row[3])
                 for row in Event.objects.filter(pk__in=void_ids).values_list(
                     "pk", "session_id", "goal_id", "target_id"
                 )
@@ -219,16 +225,37 @@ class _Context:
         return self._prompts[organization.pk]
 
 
+# A UUID as text in its canonical form (lower case, with hyphens), as devices send it.
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def uuid_text(value):
+    """A UUID (or its text in any form uuid.UUID reads) as canonical text; ValueError if it is
+    none. Ingest keys its sets and dicts by this text: hashing and comparing str is much cheaper
+    than uuid.UUID objects, which made up a good part of a sync's time."""
+    if isinstance(value, str) and _CANONICAL_UUID.fullmatch(value):
+        return value
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if not isinstance(value, str):
+        raise ValueError(value)
+    return str(uuid.UUID(value))
+
+
 def _normalize(raw):
-    """Read the parts of an incoming event the checks need, without trusting their types."""
+    """Read the parts of an incoming event the checks need, without trusting their types.
+
+    The ids are kept as canonical UUID text (see uuid_text)."""
     event = dict(raw) if isinstance(raw, dict) else {}
+    event.pop("_bad", None)  # set below only: a device cannot name its own reason
     for key, field in (("session", "session_uuid"), ("voids", "voids_uuid"), ("id", "uuid")):
         value = event.get(key)
+        if not value:
+            event[field] = None
+            continue
         try:
-            event[field] = (
-                value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)) if value else None
-            )
-        except (TypeError, ValueError, AttributeError):
+            event[field] = uuid_text(value)
+        except ValueError:
             event[field] = None
             event.setdefault("_bad", f"'{key}' is not a UUID.")
     for key in ("goal", "target"):
@@ -243,17 +270,18 @@ def _normalize(raw):
 def _check(event, ctx, now, accepted):
     """(reason, goal, target_id) — reason None when the event may be stored."""
     session_id = event["session_uuid"]
-    if ctx.session_owner.get(session_id) != ctx.user.pk:
+    if ctx.session_owner.get(session_id) != ctx.user.id:
         return "unknown session, or a session recorded by someone else.", None, None
     kind = event.get("kind")
     voids = event["voids_uuid"]
     if kind == "void":
         if voids is None:
             return "a void must name the event it cancels in 'voids'.", None, None
-        if voids in accepted:
-            v_session, v_goal, v_target = accepted[voids]
-        elif voids in ctx.stored_voidable:
+        # The stored event first: one sent again in this batch is a duplicate of it.
+        if voids in ctx.stored_voidable:
             v_session, v_goal, v_target = ctx.stored_voidable[voids]
+        elif voids in accepted:
+            v_session, v_goal, v_target = accepted[voids]
         else:
             return "'voids' names an event the server does not have.", None, None
         if v_session != session_id:
@@ -268,14 +296,17 @@ def _check(event, ctx, now, accepted):
     goal = ctx.goals.get(goal_id)
     if goal is None or goal_id not in ctx.session_goals[session_id]:
         return f"goal {goal_id} is not part of this session.", None, None
-    if goal.plan.learner_id not in ctx.recordable:
+    if ctx.learner_of[goal_id].id not in ctx.recordable:
         return "this learner is not on your caseload.", None, None
     # A void's target is that of the event it cancels, checked when that event arrived.
     if kind != "void" and target_id is not None and ctx.targets.get(target_id) != goal_id:
         return f"target {target_id} is not a target of goal {goal_id}.", None, None
     recorded_at = event.get("recorded_at")
     if isinstance(recorded_at, str):
-        recorded_at = parse_datetime(recorded_at)
+        try:
+            recorded_at = parse_datetime(recorded_at)
+        except ValueError:  # well formed but no such time, e.g. month 13
+            recorded_at = None
     if not isinstance(recorded_at, datetime) or timezone.is_naive(recorded_at):
         return "'recorded_at' must be an ISO-8601 time with its UTC offset.", None, None
     if recorded_at > now + FUTURE_SLACK:
@@ -283,7 +314,7 @@ def _check(event, ctx, now, accepted):
     event["recorded_at"] = recorded_at
     prompts = ()
     if kind in ("trial", "step"):
-        prompts = ctx.prompt_codes(goal.plan.learner.organization)
+        prompts = ctx.prompt_codes(ctx.learner_of[goal_id].organization)
     reason = problem(kind, event.get("value"), goal, prompts)
     return reason, goal, target_id
 
@@ -312,23 +343,26 @@ PG_ROW = (
 
 
 def insert_events(rows):
-    """Insert checked event rows (tuples in EVENT_COLUMNS order) in one statement batch.
+    """Insert checked event rows (tuples in EVENT_COLUMNS order; ids as UUIDs or canonical
+    text) in one statement batch.
 
     This is the one place that writes events with SQL rather than the ORM: building a model
     instance and compiling it per row cost more than everything else in a sync (measured with
     bench/bench_sync.py), and ingest must keep up with many devices. Rows are adapted here as
-    Django would store them. An id stored by
-    a concurrent request between the duplicate check and this insert is skipped (ON CONFLICT DO
-    NOTHING / INSERT OR IGNORE): it is the same event, stored once.
+    Django would store them. A row whose id is stored already (by an earlier sync, or by a
+    concurrent one: the insert waits for it) is skipped (ON CONFLICT DO NOTHING / INSERT OR
+    IGNORE): it is the same event, stored once. Returns the ids inserted (canonical text).
     """
     if not rows:
-        return
+        return set()
     table = connection.ops.quote_name(Event._meta.db_table)
     columns = ", ".join(EVENT_COLUMNS)
     if connection.vendor == "postgresql":
         # The batch travels as one JSON document that PostgreSQL unpacks itself: one round
         # trip and one parameter whatever the batch size (psycopg would otherwise quote each of
-        # thousands of parameters in Python).
+        # thousands of parameters in Python). A batch's rows share a few sessions and one
+        # received_at: each is turned into text once.
+        received = {at: at.isoformat() for at in {r[8] for r in rows}}
         document = json.dumps(
             [
                 [
@@ -340,7 +374,7 @@ def insert_events(rows):
                     r[5],
                     r[6],
                     r[7].isoformat(),
-                    r[8].isoformat(),
+                    received[r[8]],
                     r[9],
                     str(r[10]) if r[10] else None,
                 ]
@@ -350,17 +384,18 @@ def insert_events(rows):
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) SELECT {PG_ROW} "
-                "FROM jsonb_array_elements(%s::jsonb) AS r ON CONFLICT (id) DO NOTHING",
+                "FROM jsonb_array_elements(%s::jsonb) AS r ON CONFLICT (id) DO NOTHING "
+                "RETURNING id",
                 [document],
             )
-        return
+            return {str(row[0]) for row in cursor.fetchall()}
     when = connection.ops.adapt_datetimefield_value
     params = [
         p
         for row in rows
         for p in (
-            row[0].hex,
-            row[1].hex,
+            _hex(row[0]),
+            _hex(row[1]),
             row[2],
             row[3],
             row[4],
@@ -369,36 +404,47 @@ def insert_events(rows):
             when(row[7]),
             when(row[8]),
             row[9],
-            row[10].hex if row[10] else None,
+            _hex(row[10]) if row[10] else None,
         )
     ]
     # One multi-row statement: one round trip for the whole batch.
     values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT OR IGNORE INTO {table} ({columns}) VALUES {values}", params)
+        cursor.execute(
+            f"INSERT OR IGNORE INTO {table} ({columns}) VALUES {values} RETURNING id", params
+        )
+        return {str(uuid.UUID(row[0])) for row in cursor.fetchall()}
+
+
+def _hex(value):
+    """A UUID (or its canonical text) as SQLite stores it."""
+    return value.hex if isinstance(value, uuid.UUID) else value.replace("-", "")
 
 
 def stored_ids(ids):
-    """Which of these event ids the server has already."""
+    """Which of these event ids (canonical UUID text) the server has already, as text."""
     if connection.vendor == "postgresql" and ids:
         # One array parameter instead of an IN list of hundreds (see insert_events).
         table = connection.ops.quote_name(Event._meta.db_table)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s::uuid[])", [ids])
-            return {row[0] for row in cursor.fetchall()}
-    return set(Event.objects.filter(pk__in=ids).values_list("pk", flat=True))
+            # The array as its text form: psycopg would adapt each UUID in Python.
+            literal = "{" + ",".join(ids) + "}"
+            cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s::uuid[])", [literal])
+            return {str(row[0]) for row in cursor.fetchall()}
+    return {str(pk) for pk in Event.objects.filter(pk__in=ids).values_list("pk", flat=True)}
 
 
 def _late_data_points(rows):
     """Announce the goals whose ended sessions just got more events (a late sync)."""
     if not rows:
         return
-    ended = set(
-        Session.objects.filter(pk__in={row[1] for row in rows}, ended_at__isnull=False).values_list(
-            "pk", flat=True
-        )
-    )
-    goal_ids = {row[3] for row in rows if row[1] in ended}
+    ended = {
+        str(pk)  # rows carry ids as canonical text
+        for pk in Session.objects.filter(
+            pk__in={row[1] for row in rows}, ended_at__isnull=False
+        ).values_list("pk", flat=True)
+    }
+    goal_ids = {row[3] for row in rows if str(row[1]) in ended}
     if goal_ids:
         data_points_complete.send(sender=Session, goal_ids=goal_ids)
 
@@ -417,14 +463,13 @@ def ingest_events(user, events):
     now = timezone.now()
     events = [_normalize(e) for e in events]
     with transaction.atomic():
-        ids = [e["uuid"] for e in events if e["uuid"]]
-        stored = stored_ids(ids)
         ctx = _Context(user, events)
         results, rows = [], []
-        accepted = {}  # id → (session, goal, target) of events accepted in this batch
+        accepted = {}  # id → (session, goal, target) of events that passed the checks
         seen = set()
-        tally = defaultdict(Counter)
-        learners = {}
+        learner_at = {}  # index in results → learner id, of the events checked against a goal
+        rejected = []  # indexes in results of the events with an id that the checks rejected
+        user_id = user.id
         for event in events:
             eid = event["uuid"]
             if eid is None:
@@ -436,45 +481,60 @@ def ingest_events(user, events):
                     }
                 )
                 continue
-            if eid in stored or eid in seen:
-                results.append({"id": str(eid), "status": "duplicate", "reason": None})
+            if eid in seen:
+                results.append({"id": eid, "status": "duplicate", "reason": None})
                 continue
             seen.add(eid)
             reason = event.get("_bad")
             goal = target_id = None
             if reason is None:
                 reason, goal, target_id = _check(event, ctx, now, accepted)
+            if goal is not None:
+                learner_at[len(results)] = ctx.learner_of[goal.id].id
             if reason is not None:
-                results.append({"id": str(eid), "status": "rejected", "reason": reason})
-                if goal is not None:
-                    tally[goal.plan.learner_id]["rejected"] += 1
+                rejected.append(len(results))
+                results.append({"id": eid, "status": "rejected", "reason": reason})
                 continue
-            learner = goal.plan.learner
-            learners[learner.pk] = learner
-            tally[learner.pk]["accepted"] += 1
-            accepted[eid] = (event["session_uuid"], goal.pk, target_id)
+            goal_id = goal.id
+            accepted[eid] = (event["session_uuid"], goal_id, target_id)
             rows.append(
                 (
                     eid,
                     event["session_uuid"],
-                    learner.pk,
-                    goal.pk,
+                    learner_at[len(results)],
+                    goal_id,
                     target_id,
                     event["kind"],
                     event["value"],
                     event["recorded_at"],
                     now,
-                    user.pk,
+                    user_id,
                     event["voids_uuid"],
                 )
             )
-            results.append({"id": str(eid), "status": "accepted", "reason": None})
-        insert_events(rows)
-        _late_data_points(rows)
+            results.append({"id": eid, "status": "accepted", "reason": None})
+        # The insert skips the ids the server has already: those events are duplicates,
+        # acknowledged and not stored again (this also settles a race with a concurrent sync of
+        # the same events). A rejected event the server has already (sent again after, say, a
+        # change of caseload) is a duplicate too, as it always was; asking costs a query only
+        # when some event was rejected.
+        inserted = insert_events(rows)
+        stored = stored_ids([results[i]["id"] for i in rejected]) if rejected else set()
+        for index in rejected:
+            if results[index]["id"] in stored:
+                results[index].update(status="duplicate", reason=None)
+        tally = defaultdict(Counter)
+        for index, result in enumerate(results):
+            if result["status"] == "accepted" and result["id"] not in inserted:
+                result["status"] = "duplicate"
+            elif result["status"] != "duplicate" and index in learner_at:
+                tally[learner_at[index]][result["status"]] += 1
+        _late_data_points([row for row in rows if row[0] in inserted])
         for learner_id, counts in tally.items():
+            learner = next((g for g in ctx.learner_of.values() if g.id == learner_id), None)
             record(
                 "event.sync",
-                learner=learners.get(learner_id) or Learner.objects.get(pk=learner_id),
+                learner=learner or Learner.objects.get(pk=learner_id),
                 detail=dict(counts),
             )
         if len(results) and not tally:

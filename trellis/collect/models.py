@@ -101,12 +101,23 @@ class Event(models.Model):
         VOID = "void"
 
     id = models.UUIDField(primary_key=True, editable=False)
-    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="events")
+    # session and goal keep their FK constraints but no single-column index of their own: the
+    # (session, recorded_at) and (goal, recorded_at) indexes below serve every lookup by them
+    # (their leading column), and each extra index is written on every ingested event.
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     # The goal's learner, kept on the event so access checks and graphs need no join.
     learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="events")
-    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="events")
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="events", db_index=False)
+    # Indexed by the partial index event_target below.
     target = models.ForeignKey(
-        Target, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+        Target,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+        db_index=False,
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     value = models.JSONField()
@@ -116,13 +127,15 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     # No database constraint: a void is checked against its session when it arrives, and
-    # skipping the FK check keeps bulk ingest fast.
+    # skipping the FK check keeps bulk ingest fast. No index either: nothing looks events up by
+    # the event they void (`voided_by` is never read, DO_NOTHING runs no query on delete).
     voids = models.ForeignKey(
         "self",
         null=True,
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         related_name="voided_by",
     )
 
@@ -135,6 +148,14 @@ class Event(models.Model):
             models.Index(fields=["session", "recorded_at"], name="event_session_time"),
             # A goal's data points over time (graphs, GET /goals/{id}/data).
             models.Index(fields=["goal", "recorded_at"], name="event_goal_time"),
+            # Events by target (deleting a target checks there are none): only the events that
+            # have one. Most kinds (counts, durations, ratings, ABC) have none, and a partial
+            # index costs those nothing on insert; `target_id IN (…)` still uses it.
+            models.Index(
+                fields=["target"],
+                name="event_target",
+                condition=models.Q(target__isnull=False),
+            ),
         ]
 
     def __str__(self):

@@ -55,7 +55,9 @@ def record(action, *, learner=None, obj=None, result="ok", detail=None, user=Non
     """Append one entry. Runs inside the caller's transaction, so it rolls back with it."""
     ctx = current_context()
     actor_id, actor_label = _label(user if user is not None else ctx.user)
-    with transaction.atomic():
+    # No savepoint: an entry that fails to write must fail the caller's whole transaction anyway,
+    # and a savepoint costs two round trips on every audited request.
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])

@@ -1,6 +1,5 @@
 """Property tests (hypothesis): symmetries and bounds."""
 
-
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -54,9 +54,7 @@ class ReportForm(forms.Form):
     date = forms.DateField(widget=DATE)
     start = forms.TimeField(widget=TIME)
     end = forms.TimeField(widget=TIME)
-    location = forms.CharField(
-        max_length=120, widget=forms.TextInput(attrs={"placeholder": "e.g. Room 12, playground"})
-    )
+    location = forms.CharField(max_length=120, help_text="e.g. Room 12, playground")
     staff_involved = StaffField(
         queryset=StaffMember.objects.none(), required=False, label="Staff involved"
     )

@@ -175,7 +175,7 @@ def visible_learners(user):
 
 def in_learners(visible, field="learner_id"):
     """`learner_id IN visible` with the id list as ONE parameter (a PostgreSQL array, a JSON
-    array on SQLite): two hundred placeholders cost more Python time (Django's lookup, the
+    array on SQLite): two hundred bound parameters cost more Python time (Django's lookup, the
     driver's query splitting) than the whole query takes in the database."""
     if not isinstance(visible, list):
         return Q(**{f"{field}__in": visible})

@@ -115,7 +115,7 @@ def get_learner_or_404(request, learner_id, action=VIEW, *, audit_action="learne
     learner = Learner.objects.filter(pk=learner_id).first()
     if learner is None or not may(request.user, action, learner):
         record(
-            f"{audit_action or 'learner.' + action}",
+            audit_action or f"learner.{action}",
             learner=learner,
             result="denied",
             detail={"learner_id": str(learner_id), "path": request.path},

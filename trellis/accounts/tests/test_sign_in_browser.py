@@ -33,7 +33,7 @@ def test_caseload_search_filters_as_you_type(page, live_server, world):
 
     assign(world.assistant, world.other_school_learner)
     sign_in(page, live_server, "assistant", PASSWORD)
-    page.get_by_placeholder("Search by name or ID").fill("ferns")
+    page.get_by_label("Search by name or ID").fill("ferns")
     expect(page.get_by_text("Quillfeather")).to_have_count(0)
     expect(page.get_by_role("link", name="Fernsby, Orla")).to_be_visible()
 

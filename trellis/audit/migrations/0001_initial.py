@@ -4,36 +4,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('request_id', models.CharField(max_length=36)),
-                ('actor_id', models.BigIntegerField(null=True)),
-                ('actor_label', models.CharField(max_length=200)),
-                ('action', models.CharField(help_text='Namespaced code, e.g. learner.view.', max_length=64)),
-                ('learner_id', models.BigIntegerField(null=True)),
-                ('learner_label', models.CharField(blank=True, max_length=200)),
-                ('object_type', models.CharField(blank=True, max_length=64)),
-                ('object_id', models.CharField(blank=True, max_length=64)),
-                ('result', models.CharField(choices=[('ok', 'allowed'), ('denied', 'denied')], default='ok', max_length=10)),
-                ('ip', models.GenericIPAddressField(null=True)),
-                ('detail', models.JSONField(default=dict)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("request_id", models.CharField(max_length=36)),
+                ("actor_id", models.BigIntegerField(null=True)),
+                ("actor_label", models.CharField(max_length=200)),
+                (
+                    "action",
+                    models.CharField(
+                        help_text="Namespaced code, e.g. learner.view.", max_length=64
+                    ),
+                ),
+                ("learner_id", models.BigIntegerField(null=True)),
+                ("learner_label", models.CharField(blank=True, max_length=200)),
+                ("object_type", models.CharField(blank=True, max_length=64)),
+                ("object_id", models.CharField(blank=True, max_length=64)),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[("ok", "allowed"), ("denied", "denied")],
+                        default="ok",
+                        max_length=10,
+                    ),
+                ),
+                ("ip", models.GenericIPAddressField(null=True)),
+                ("detail", models.JSONField(default=dict)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64)),
             ],
             options={
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['-id'],
-                'indexes': [models.Index(fields=['learner_id', '-at'], name='audit_audit_learner_fa09cc_idx'), models.Index(fields=['actor_id', '-at'], name='audit_audit_actor_i_e548ba_idx')],
+                "verbose_name_plural": "audit entries",
+                "ordering": ["-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["learner_id", "-at"], name="audit_audit_learner_fa09cc_idx"
+                    ),
+                    models.Index(fields=["actor_id", "-at"], name="audit_audit_actor_i_e548ba_idx"),
+                ],
             },
         ),
     ]

@@ -6,112 +6,191 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('collect', '0001_initial'),
-        ('people', '0001_initial'),
-        ('plans', '0001_initial'),
+        ("collect", "0001_initial"),
+        ("people", "0001_initial"),
+        ("plans", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='event',
-            name='goal',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='plans.goal'),
+            model_name="event",
+            name="goal",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="events", to="plans.goal"
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='learner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='people.learner'),
+            model_name="event",
+            name="learner",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="events",
+                to="people.learner",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='recorded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="event",
+            name="recorded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='target',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='plans.target'),
+            model_name="event",
+            name="target",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="events",
+                to="plans.target",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='voids',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='voided_by', to='collect.event'),
+            model_name="event",
+            name="voids",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="voided_by",
+                to="collect.event",
+            ),
         ),
         migrations.AddField(
-            model_name='noteamendment',
-            name='by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="noteamendment",
+            name="by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='session',
-            name='goals',
-            field=models.ManyToManyField(related_name='sessions', to='plans.goal'),
+            model_name="session",
+            name="goals",
+            field=models.ManyToManyField(related_name="sessions", to="plans.goal"),
         ),
         migrations.AddField(
-            model_name='session',
-            name='group',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='people.group'),
+            model_name="session",
+            name="group",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="sessions",
+                to="people.group",
+            ),
         ),
         migrations.AddField(
-            model_name='session',
-            name='learner',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='people.learner'),
+            model_name="session",
+            name="learner",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="sessions",
+                to="people.learner",
+            ),
         ),
         migrations.AddField(
-            model_name='session',
-            name='primary_session',
-            field=models.ForeignKey(blank=True, help_text="Set on a second observer's record: the session it checks.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reliability_sessions', to='collect.session'),
+            model_name="session",
+            name="primary_session",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Set on a second observer's record: the session it checks.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="reliability_sessions",
+                to="collect.session",
+            ),
         ),
         migrations.AddField(
-            model_name='session',
-            name='recorded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='collect_sessions', to=settings.AUTH_USER_MODEL),
+            model_name="session",
+            name="recorded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="collect_sessions",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='session',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='collect.session'),
+            model_name="event",
+            name="session",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="events",
+                to="collect.session",
+            ),
         ),
         migrations.AddField(
-            model_name='sessionnote',
-            name='cosigned_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="sessionnote",
+            name="cosigned_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='sessionnote',
-            name='session',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='note', to='collect.session'),
+            model_name="sessionnote",
+            name="session",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="note",
+                to="collect.session",
+            ),
         ),
         migrations.AddField(
-            model_name='sessionnote',
-            name='signed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="sessionnote",
+            name="signed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='sessionnote',
-            name='written_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="sessionnote",
+            name="written_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='noteamendment',
-            name='note',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='amendments', to='collect.sessionnote'),
+            model_name="noteamendment",
+            name="note",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="amendments",
+                to="collect.sessionnote",
+            ),
         ),
         migrations.AddIndex(
-            model_name='session',
-            index=models.Index(fields=['learner', 'started_at'], name='collect_ses_learner_24eed1_idx'),
+            model_name="session",
+            index=models.Index(
+                fields=["learner", "started_at"], name="collect_ses_learner_24eed1_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['session', 'recorded_at'], name='event_session_time'),
+            model_name="event",
+            index=models.Index(fields=["session", "recorded_at"], name="event_session_time"),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['goal', 'recorded_at'], name='event_goal_time'),
+            model_name="event",
+            index=models.Index(fields=["goal", "recorded_at"], name="event_goal_time"),
         ),
     ]

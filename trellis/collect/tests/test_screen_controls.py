@@ -65,7 +65,7 @@ def test_every_control_records_events_the_server_accepts(screen, page):
     abc.get_by_role("button", name="Demand placed").click()
     abc.get_by_role("button", name="Elopement").click()
     abc.get_by_role("button", name="Break given").click()
-    abc.get_by_label("ABC note").fill("Ran to the door after the worksheet")
+    abc.get_by_label("ABC note (optional)").fill("Ran to the door after the worksheet")
     abc.get_by_role("button", name="Record ABC").click()
     expect(abc.locator(".tally")).to_have_text("1 ABC record")
 

@@ -6,42 +6,106 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Credential',
+            name="Credential",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('rbt', 'Registered Behavior Technician (RBT)'), ('cpr_first_aid', 'CPR / First Aid'), ('crisis_prevention', 'Crisis prevention (e.g. CPI, Safety-Care)'), ('medication_administration', 'Medication administration'), ('paraprofessional', 'Paraprofessional certificate'), ('other', 'Other')], max_length=32)),
-                ('name', models.CharField(blank=True, help_text='The program or certificate, e.g. CPI Nonviolent Crisis Intervention.', max_length=160)),
-                ('number', models.CharField(blank=True, max_length=60, verbose_name='certificate number')),
-                ('issued_on', models.DateField()),
-                ('expires_on', models.DateField(blank=True, help_text='Leave empty if it does not expire.', null=True)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='credentials', to='people.staffmember')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("rbt", "Registered Behavior Technician (RBT)"),
+                            ("cpr_first_aid", "CPR / First Aid"),
+                            ("crisis_prevention", "Crisis prevention (e.g. CPI, Safety-Care)"),
+                            ("medication_administration", "Medication administration"),
+                            ("paraprofessional", "Paraprofessional certificate"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        blank=True,
+                        help_text=(
+                            "The program or certificate, e.g. CPI Nonviolent Crisis Intervention."
+                        ),
+                        max_length=160,
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(blank=True, max_length=60, verbose_name="certificate number"),
+                ),
+                ("issued_on", models.DateField()),
+                (
+                    "expires_on",
+                    models.DateField(
+                        blank=True, help_text="Leave empty if it does not expire.", null=True
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="credentials",
+                        to="people.staffmember",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['staff', 'kind', '-expires_on'],
+                "ordering": ["staff", "kind", "-expires_on"],
             },
         ),
         migrations.CreateModel(
-            name='ExpiryAlert',
+            name="ExpiryAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sent_at', models.DateTimeField(auto_now_add=True)),
-                ('credential', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='alert', to='credentials.credential')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "credential",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alert",
+                        to="credentials.credential",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='credential',
-            index=models.Index(fields=['staff', 'kind', 'expires_on'], name='credentials_staff_i_be30d5_idx'),
+            model_name="credential",
+            index=models.Index(
+                fields=["staff", "kind", "expires_on"], name="credentials_staff_i_be30d5_idx"
+            ),
         ),
     ]

@@ -7,134 +7,443 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Dose',
+            name="Dose",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scheduled_for', models.DateTimeField(blank=True, help_text='Empty for as-needed.', null=True)),
-                ('at', models.DateTimeField(verbose_name='time given / charted')),
-                ('status', models.CharField(choices=[('given', 'Given'), ('refused', 'Refused'), ('held', 'Held'), ('missed', 'Missed'), ('not_available', 'Not available')], max_length=14)),
-                ('reason', models.CharField(blank=True, choices=[('refused', 'Learner refused'), ('absent', 'Learner absent'), ('held_nurse', 'Held by nurse judgment'), ('held_prescriber', 'Held per prescriber'), ('vomiting', 'Vomiting / unable to take'), ('asleep', 'Asleep / unavailable'), ('not_supplied', 'Not supplied by family / pharmacy'), ('field_trip', 'Off site'), ('other', 'Other (see note)')], max_length=16)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('prn_reason', models.CharField(blank=True, max_length=200, verbose_name='reason for the as-needed dose')),
-                ('outside_window', models.BooleanField(default=False)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('entered_in_error', models.BooleanField(default=False)),
-                ('error_reason', models.CharField(blank=True, max_length=300)),
-                ('corrected_by_dose', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrects', to='health.dose')),
-                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='doses', to='people.learner')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('witness', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "scheduled_for",
+                    models.DateTimeField(blank=True, help_text="Empty for as-needed.", null=True),
+                ),
+                ("at", models.DateTimeField(verbose_name="time given / charted")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("given", "Given"),
+                            ("refused", "Refused"),
+                            ("held", "Held"),
+                            ("missed", "Missed"),
+                            ("not_available", "Not available"),
+                        ],
+                        max_length=14,
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("refused", "Learner refused"),
+                            ("absent", "Learner absent"),
+                            ("held_nurse", "Held by nurse judgment"),
+                            ("held_prescriber", "Held per prescriber"),
+                            ("vomiting", "Vomiting / unable to take"),
+                            ("asleep", "Asleep / unavailable"),
+                            ("not_supplied", "Not supplied by family / pharmacy"),
+                            ("field_trip", "Off site"),
+                            ("other", "Other (see note)"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "prn_reason",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="reason for the as-needed dose"
+                    ),
+                ),
+                ("outside_window", models.BooleanField(default=False)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("entered_in_error", models.BooleanField(default=False)),
+                ("error_reason", models.CharField(blank=True, max_length=300)),
+                (
+                    "corrected_by_dose",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="corrects",
+                        to="health.dose",
+                    ),
+                ),
+                (
+                    "learner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="doses",
+                        to="people.learner",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "witness",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at'],
+                "ordering": ["at"],
             },
         ),
         migrations.CreateModel(
-            name='MedicationOrder',
+            name="MedicationOrder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('drug', models.CharField(max_length=160)),
-                ('dose', models.CharField(help_text='e.g. 10 mg, 2 puffs.', max_length=60)),
-                ('route', models.CharField(choices=[('oral', 'By mouth'), ('topical', 'Topical'), ('inhaled', 'Inhaled'), ('nasal', 'Nasal'), ('injection', 'Injection'), ('eye', 'Eye drops'), ('ear', 'Ear drops'), ('rectal', 'Rectal'), ('transdermal', 'Patch'), ('gtube', 'G-tube')], max_length=12)),
-                ('as_needed', models.BooleanField(default=False, verbose_name='as needed (PRN)')),
-                ('times', models.JSONField(blank=True, default=list, help_text='Scheduled local times, e.g. ["08:00", "12:00"].')),
-                ('indication', models.CharField(blank=True, help_text='When an as-needed dose may be given.', max_length=200)),
-                ('prescriber', models.CharField(max_length=120)),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField(blank=True, null=True)),
-                ('consent_on', models.DateField(verbose_name='guardian consent on file (date)')),
-                ('controlled', models.BooleanField(default=False, verbose_name='controlled substance')),
-                ('instructions', models.TextField(blank=True)),
-                ('entered_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('entered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='medication_orders', to='people.learner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("drug", models.CharField(max_length=160)),
+                ("dose", models.CharField(help_text="e.g. 10 mg, 2 puffs.", max_length=60)),
+                (
+                    "route",
+                    models.CharField(
+                        choices=[
+                            ("oral", "By mouth"),
+                            ("topical", "Topical"),
+                            ("inhaled", "Inhaled"),
+                            ("nasal", "Nasal"),
+                            ("injection", "Injection"),
+                            ("eye", "Eye drops"),
+                            ("ear", "Ear drops"),
+                            ("rectal", "Rectal"),
+                            ("transdermal", "Patch"),
+                            ("gtube", "G-tube"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("as_needed", models.BooleanField(default=False, verbose_name="as needed (PRN)")),
+                (
+                    "times",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='Scheduled local times, e.g. ["08:00", "12:00"].',
+                    ),
+                ),
+                (
+                    "indication",
+                    models.CharField(
+                        blank=True, help_text="When an as-needed dose may be given.", max_length=200
+                    ),
+                ),
+                ("prescriber", models.CharField(max_length=120)),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField(blank=True, null=True)),
+                ("consent_on", models.DateField(verbose_name="guardian consent on file (date)")),
+                (
+                    "controlled",
+                    models.BooleanField(default=False, verbose_name="controlled substance"),
+                ),
+                ("instructions", models.TextField(blank=True)),
+                ("entered_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "learner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="medication_orders",
+                        to="people.learner",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['as_needed', 'drug'],
+                "ordering": ["as_needed", "drug"],
             },
         ),
         migrations.CreateModel(
-            name='MedicationError',
+            name="MedicationError",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('error_type', models.CharField(blank=True, choices=[('omitted', 'Omitted dose'), ('wrong_dose', 'Wrong dose'), ('wrong_drug', 'Wrong drug'), ('wrong_learner', 'Wrong learner'), ('wrong_route', 'Wrong route'), ('wrong_time', 'Wrong time'), ('documentation', 'Documentation'), ('expired', 'Expired medication'), ('other', 'Other')], max_length=14, verbose_name='error type')),
-                ('category', models.CharField(blank=True, choices=[('A', 'A — circumstances that could cause error'), ('B', 'B — error, did not reach the learner'), ('C', 'C — reached the learner, no harm'), ('D', 'D — reached the learner, monitoring needed'), ('E', 'E — temporary harm, intervention needed'), ('F', 'F — temporary harm, hospitalization'), ('G', 'G — permanent harm'), ('H', 'H — intervention to sustain life'), ('I', 'I — death')], max_length=1, verbose_name='NCC MERP category')),
-                ('adverse_reaction', models.BooleanField(default=False)),
-                ('occurred_at', models.DateTimeField()),
-                ('description', models.TextField()),
-                ('action_taken', models.TextField(blank=True)),
-                ('reported_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('dose', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='errors', to='health.dose')),
-                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='medication_errors', to='people.learner')),
-                ('reported_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='errors', to='health.medicationorder')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "error_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("omitted", "Omitted dose"),
+                            ("wrong_dose", "Wrong dose"),
+                            ("wrong_drug", "Wrong drug"),
+                            ("wrong_learner", "Wrong learner"),
+                            ("wrong_route", "Wrong route"),
+                            ("wrong_time", "Wrong time"),
+                            ("documentation", "Documentation"),
+                            ("expired", "Expired medication"),
+                            ("other", "Other"),
+                        ],
+                        max_length=14,
+                        verbose_name="error type",
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("A", "A — circumstances that could cause error"),
+                            ("B", "B — error, did not reach the learner"),
+                            ("C", "C — reached the learner, no harm"),
+                            ("D", "D — reached the learner, monitoring needed"),
+                            ("E", "E — temporary harm, intervention needed"),
+                            ("F", "F — temporary harm, hospitalization"),
+                            ("G", "G — permanent harm"),
+                            ("H", "H — intervention to sustain life"),
+                            ("I", "I — death"),
+                        ],
+                        max_length=1,
+                        verbose_name="NCC MERP category",
+                    ),
+                ),
+                ("adverse_reaction", models.BooleanField(default=False)),
+                ("occurred_at", models.DateTimeField()),
+                ("description", models.TextField()),
+                ("action_taken", models.TextField(blank=True)),
+                ("reported_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "dose",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="errors",
+                        to="health.dose",
+                    ),
+                ),
+                (
+                    "learner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="medication_errors",
+                        to="people.learner",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="errors",
+                        to="health.medicationorder",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at'],
+                "ordering": ["-occurred_at"],
             },
         ),
         migrations.AddField(
-            model_name='dose',
-            name='order',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='doses', to='health.medicationorder'),
+            model_name="dose",
+            name="order",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="doses",
+                to="health.medicationorder",
+            ),
         ),
         migrations.CreateModel(
-            name='CountEntry',
+            name="CountEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('reason', models.CharField(choices=[('received', 'Received'), ('given', 'Given'), ('wasted', 'Wasted'), ('returned', 'Returned to family'), ('count', 'Count check'), ('correction', 'Correction (entered in error)')], max_length=12)),
-                ('change', models.IntegerField()),
-                ('balance', models.IntegerField()),
-                ('counted', models.IntegerField(blank=True, help_text='Units counted, for a check.', null=True)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('witness', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('dose', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='health.dose')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='counts', to='health.medicationorder')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("given", "Given"),
+                            ("wasted", "Wasted"),
+                            ("returned", "Returned to family"),
+                            ("count", "Count check"),
+                            ("correction", "Correction (entered in error)"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("change", models.IntegerField()),
+                ("balance", models.IntegerField()),
+                (
+                    "counted",
+                    models.IntegerField(
+                        blank=True, help_text="Units counted, for a check.", null=True
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "witness",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "dose",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="health.dose",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="counts",
+                        to="health.medicationorder",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='MedicationPolicy',
+            name="MedicationPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('window_minutes', models.PositiveIntegerField(default=60, help_text='A dose given further than this from its scheduled time is flagged.')),
-                ('witness_required', models.CharField(choices=[('never', 'Never'), ('controlled', 'For controlled substances'), ('always', 'For every dose')], default='controlled', max_length=10)),
-                ('organization', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='medication_policy', to='people.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "window_minutes",
+                    models.PositiveIntegerField(
+                        default=60,
+                        help_text=(
+                            "A dose given further than this from its scheduled time is flagged."
+                        ),
+                    ),
+                ),
+                (
+                    "witness_required",
+                    models.CharField(
+                        choices=[
+                            ("never", "Never"),
+                            ("controlled", "For controlled substances"),
+                            ("always", "For every dose"),
+                        ],
+                        default="controlled",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="medication_policy",
+                        to="people.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'medication policies',
+                "verbose_name_plural": "medication policies",
             },
         ),
         migrations.CreateModel(
-            name='PrnEffect',
+            name="PrnEffect",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('effect', models.CharField(max_length=300)),
-                ('at', models.DateTimeField()),
-                ('dose', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='effect', to='health.dose')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("effect", models.CharField(max_length=300)),
+                ("at", models.DateTimeField()),
+                (
+                    "dose",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="effect",
+                        to="health.dose",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='dose',
-            index=models.Index(fields=['learner', 'at'], name='health_dose_learner_8027cd_idx'),
+            model_name="dose",
+            index=models.Index(fields=["learner", "at"], name="health_dose_learner_8027cd_idx"),
         ),
         migrations.AddIndex(
-            model_name='dose',
-            index=models.Index(fields=['order', 'scheduled_for'], name='health_dose_order_i_a40fd9_idx'),
+            model_name="dose",
+            index=models.Index(
+                fields=["order", "scheduled_for"], name="health_dose_order_i_a40fd9_idx"
+            ),
         ),
     ]

@@ -6,112 +6,359 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
-        ('plans', '0001_initial'),
+        ("people", "0001_initial"),
+        ("plans", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DecisionRules',
+            name="DecisionRules",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('consecutive_points', models.PositiveSmallIntegerField(default=4, help_text='Points in a row on one side of the aim line that raise a flag.')),
-                ('trend_min_points', models.PositiveSmallIntegerField(default=8, help_text='Points since the phase began before the trend rule applies.')),
-                ('probe_schedule_days', models.PositiveSmallIntegerField(default=7, help_text='Probes (CBM) are expected at least this often (days).')),
-                ('session_schedule_days', models.PositiveSmallIntegerField(default=7, help_text='Other measures are expected at least this often (days).')),
-                ('organization', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='decision_rules', to='people.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "consecutive_points",
+                    models.PositiveSmallIntegerField(
+                        default=4,
+                        help_text="Points in a row on one side of the aim line that raise a flag.",
+                    ),
+                ),
+                (
+                    "trend_min_points",
+                    models.PositiveSmallIntegerField(
+                        default=8,
+                        help_text="Points since the phase began before the trend rule applies.",
+                    ),
+                ),
+                (
+                    "probe_schedule_days",
+                    models.PositiveSmallIntegerField(
+                        default=7, help_text="Probes (CBM) are expected at least this often (days)."
+                    ),
+                ),
+                (
+                    "session_schedule_days",
+                    models.PositiveSmallIntegerField(
+                        default=7,
+                        help_text="Other measures are expected at least this often (days).",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decision_rules",
+                        to="people.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'decision rules',
+                "verbose_name_plural": "decision rules",
             },
         ),
         migrations.CreateModel(
-            name='TeamDecision',
+            name="TeamDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('tier_change', 'Tier change'), ('referral', 'Referral')], max_length=20)),
-                ('from_tier', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('to_tier', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Tier 1'), (2, 'Tier 2'), (3, 'Tier 3')], null=True)),
-                ('refer_to', models.CharField(blank=True, choices=[('speech', 'Speech-language therapy'), ('occupational_therapy', 'Occupational therapy'), ('counseling', 'Counseling'), ('special_education_evaluation', 'Special-education evaluation')], max_length=40)),
-                ('rationale', models.TextField(help_text="Why, in the team's words.")),
-                ('evidence', models.JSONField(default=dict)),
-                ('decided_at', models.DateTimeField()),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='team_decisions', to='people.learner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("tier_change", "Tier change"), ("referral", "Referral")],
+                        max_length=20,
+                    ),
+                ),
+                ("from_tier", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "to_tier",
+                    models.PositiveSmallIntegerField(
+                        blank=True, choices=[(1, "Tier 1"), (2, "Tier 2"), (3, "Tier 3")], null=True
+                    ),
+                ),
+                (
+                    "refer_to",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("speech", "Speech-language therapy"),
+                            ("occupational_therapy", "Occupational therapy"),
+                            ("counseling", "Counseling"),
+                            ("special_education_evaluation", "Special-education evaluation"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("rationale", models.TextField(help_text="Why, in the team's words.")),
+                ("evidence", models.JSONField(default=dict)),
+                ("decided_at", models.DateTimeField()),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "learner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="team_decisions",
+                        to="people.learner",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-decided_at', '-pk'],
+                "ordering": ["-decided_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='GoalStatus',
+            name="GoalStatus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tier', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('points', models.PositiveIntegerField(default=0)),
-                ('latest_value', models.FloatField(blank=True, null=True)),
-                ('latest_date', models.DateField(blank=True, null=True)),
-                ('unit', models.CharField(blank=True, max_length=60)),
-                ('trend_per_week', models.FloatField(blank=True, null=True)),
-                ('aim_per_week', models.FloatField(blank=True, null=True)),
-                ('flag', models.CharField(blank=True, choices=[('change_intervention', 'Change the intervention'), ('raise_goal', 'Raise the goal'), ('advance_target', 'Advance the target'), ('data_gap', 'Data gap')], max_length=30)),
-                ('flag_rank', models.PositiveSmallIntegerField(default=99, help_text='Position of the flag in FLAG_ORDER (99: none), for sorting.')),
-                ('explanation', models.TextField(blank=True)),
-                ('computed_at', models.DateTimeField()),
-                ('goal', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='status', to='plans.goal')),
-                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='goal_statuses', to='people.learner')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("tier", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("points", models.PositiveIntegerField(default=0)),
+                ("latest_value", models.FloatField(blank=True, null=True)),
+                ("latest_date", models.DateField(blank=True, null=True)),
+                ("unit", models.CharField(blank=True, max_length=60)),
+                ("trend_per_week", models.FloatField(blank=True, null=True)),
+                ("aim_per_week", models.FloatField(blank=True, null=True)),
+                (
+                    "flag",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("change_intervention", "Change the intervention"),
+                            ("raise_goal", "Raise the goal"),
+                            ("advance_target", "Advance the target"),
+                            ("data_gap", "Data gap"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "flag_rank",
+                    models.PositiveSmallIntegerField(
+                        default=99,
+                        help_text="Position of the flag in FLAG_ORDER (99: none), for sorting.",
+                    ),
+                ),
+                ("explanation", models.TextField(blank=True)),
+                ("computed_at", models.DateTimeField()),
+                (
+                    "goal",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status",
+                        to="plans.goal",
+                    ),
+                ),
+                (
+                    "learner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="goal_statuses",
+                        to="people.learner",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'goal statuses',
-                'indexes': [models.Index(fields=['learner', 'flag_rank'], name='goalstatus_learner_flag'), models.Index(fields=['organization', 'flag'], name='goalstatus_org_flag')],
+                "verbose_name_plural": "goal statuses",
+                "indexes": [
+                    models.Index(fields=["learner", "flag_rank"], name="goalstatus_learner_flag"),
+                    models.Index(fields=["organization", "flag"], name="goalstatus_org_flag"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='NormBand',
+            name="NormBand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('measure_name', models.CharField(help_text='The probe unit it norms, e.g. "words correct per minute".', max_length=120)),
-                ('grade', models.CharField(max_length=20)),
-                ('season', models.CharField(choices=[('fall', 'Fall'), ('winter', 'Winter'), ('spring', 'Spring')], max_length=10)),
-                ('p25', models.FloatField(verbose_name='25th percentile')),
-                ('p50', models.FloatField(verbose_name='50th percentile')),
-                ('p75', models.FloatField(verbose_name='75th percentile')),
-                ('source', models.CharField(blank=True, help_text='Where the norms come from (shown on the graph).', max_length=200)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='norm_bands', to='people.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "measure_name",
+                    models.CharField(
+                        help_text='The probe unit it norms, e.g. "words correct per minute".',
+                        max_length=120,
+                    ),
+                ),
+                ("grade", models.CharField(max_length=20)),
+                (
+                    "season",
+                    models.CharField(
+                        choices=[("fall", "Fall"), ("winter", "Winter"), ("spring", "Spring")],
+                        max_length=10,
+                    ),
+                ),
+                ("p25", models.FloatField(verbose_name="25th percentile")),
+                ("p50", models.FloatField(verbose_name="50th percentile")),
+                ("p75", models.FloatField(verbose_name="75th percentile")),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where the norms come from (shown on the graph).",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="norm_bands",
+                        to="people.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organization', 'measure_name', 'grade', 'season'],
-                'constraints': [models.UniqueConstraint(fields=('organization', 'measure_name', 'grade', 'season'), name='unique_norm_band')],
+                "ordering": ["organization", "measure_name", "grade", "season"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization", "measure_name", "grade", "season"),
+                        name="unique_norm_band",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Recommendation',
+            name="Recommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('goal_lineage', models.UUIDField(db_index=True)),
-                ('kind', models.CharField(choices=[('change_intervention', 'Change the intervention'), ('raise_goal', 'Raise the goal'), ('advance_target', 'Advance the target'), ('data_gap', 'Data gap')], max_length=30)),
-                ('explanation', models.TextField()),
-                ('evidence', models.JSONField(default=dict)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('accepted', 'Accepted'), ('dismissed', 'Dismissed'), ('resolved', 'No longer indicated')], default='open', max_length=10)),
-                ('raised_at', models.DateTimeField()),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.TextField(blank=True, help_text="The supervisor's note or dismissal reason.")),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='plans.goal')),
-                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='people.learner')),
-                ('phase', models.ForeignKey(blank=True, help_text='The phase started when a change of intervention was accepted.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='plans.phase')),
-                ('target', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='plans.target')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("goal_lineage", models.UUIDField(db_index=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("change_intervention", "Change the intervention"),
+                            ("raise_goal", "Raise the goal"),
+                            ("advance_target", "Advance the target"),
+                            ("data_gap", "Data gap"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("explanation", models.TextField()),
+                ("evidence", models.JSONField(default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("accepted", "Accepted"),
+                            ("dismissed", "Dismissed"),
+                            ("resolved", "No longer indicated"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("raised_at", models.DateTimeField()),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "reason",
+                    models.TextField(
+                        blank=True, help_text="The supervisor's note or dismissal reason."
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recommendations",
+                        to="plans.goal",
+                    ),
+                ),
+                (
+                    "learner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recommendations",
+                        to="people.learner",
+                    ),
+                ),
+                (
+                    "phase",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The phase started when a change of intervention was accepted.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="plans.phase",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="plans.target",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-raised_at', '-pk'],
-                'indexes': [models.Index(fields=['goal_lineage', 'status'], name='rec_goal_status')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'open'), ('target__isnull', True)), fields=('goal_lineage', 'kind'), name='one_open_goal_recommendation'), models.UniqueConstraint(condition=models.Q(('status', 'open'), ('target__isnull', False)), fields=('goal_lineage', 'kind', 'target'), name='one_open_target_recommendation')],
+                "ordering": ["-raised_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["goal_lineage", "status"], name="rec_goal_status")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "open"), ("target__isnull", True)),
+                        fields=("goal_lineage", "kind"),
+                        name="one_open_goal_recommendation",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "open"), ("target__isnull", False)),
+                        fields=("goal_lineage", "kind", "target"),
+                        name="one_open_target_recommendation",
+                    ),
+                ],
             },
         ),
     ]

@@ -499,7 +499,8 @@ function abc(goal, ctx) {
     );
     return { kind, chips, el: h("fieldset", { class: "abc-group" }, h("legend", { text: kind[0].toUpperCase() + kind.slice(1) }), h("div", { class: "chips" }, chips)) };
   });
-  const note = h("textarea", { rows: "2", placeholder: "Anything else (optional)", "aria-label": "ABC note" });
+  const note = h("textarea", { rows: "2", id: `abc-note-${goal.id}` });
+  const noteLabel = h("label", { for: note.id, text: "ABC note (optional)" });
   const tally = h("p", { class: "tally" });
   const save = tap(h("button", { type: "button", class: "big save" }, "Record ABC"), () => {
     if (!picks.antecedent && !picks.behavior && !picks.consequence) {
@@ -517,7 +518,7 @@ function abc(goal, ctx) {
     note.value = "";
   });
   return {
-    el: card(goal, groups.map((g) => g.el), note, h("div", { class: "row" }, save, undoButton(ctx, goal)), tally),
+    el: card(goal, groups.map((g) => g.el), noteLabel, note, h("div", { class: "row" }, save, undoButton(ctx, goal)), tally),
     render(events) {
       tally.textContent = events.length ? `${events.length} ABC record${events.length > 1 ? "s" : ""}` : "";
     },

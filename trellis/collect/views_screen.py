@@ -32,8 +32,16 @@ from trellis.collect.queries import (
     learner_kit,
     session_summaries,
 )
-from trellis.people.access import CHANGE, VIEW, get_learner_or_404, may, staff_of
-from trellis.people.models import Group
+from trellis.people.access import (
+    CHANGE,
+    VIEW,
+    get_learner_or_404,
+    is_staff_for_request,
+    may,
+    staff_learner_filter,
+    staff_of,
+)
+from trellis.people.models import Group, Learner
 from trellis.plans.models import Measure
 
 SCOPE = "/collect/"
@@ -128,13 +136,17 @@ def _add_errors(form, error):
 
 def learner_section(request, learner):
     """The profile's data-collection card (shown through CollectConfig.learner_section)."""
-    if not may(request.user, CHANGE, learner):
+    if not is_staff_for_request(request, learner):
         return None
-    groups = [
-        group
-        for group in Group.objects.filter(learners=learner).prefetch_related("learners")
-        if all(may(request.user, CHANGE, other) for other in group.learners.all())
-    ]
+    # A group is offered when the user may record for every member: one query for all members.
+    groups = list(Group.objects.filter(learners=learner).prefetch_related("learners"))
+    members = {other.pk for group in groups for other in group.learners.all()}
+    recordable = set(
+        Learner.objects.filter(staff_learner_filter(request.user), pk__in=members).values_list(
+            "pk", flat=True
+        )
+    )
+    groups = [g for g in groups if all(other.pk in recordable for other in g.learners.all())]
     sessions = (
         (Session.objects.filter(learner=learner) | Session.objects.filter(group__learners=learner))
         .distinct()

@@ -10,9 +10,9 @@ class HealthConfig(AppConfig):
         from django.template.loader import render_to_string
         from django.utils import timezone
 
-        from trellis.people.access import is_staff_for
+        from trellis.people.access import is_staff_for_request
 
-        if not is_staff_for(request.user, learner):
+        if not is_staff_for_request(request, learner):
             return None
         today = timezone.localdate()
         orders = learner.medication_orders.active(today)

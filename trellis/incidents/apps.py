@@ -13,9 +13,9 @@ class IncidentsConfig(AppConfig):
         from django.utils import timezone
 
         from trellis.incidents.models import IncidentPolicy
-        from trellis.people.access import is_staff_for
+        from trellis.people.access import is_staff_for_request
 
-        if not is_staff_for(request.user, learner):
+        if not is_staff_for_request(request, learner):
             return None
         incidents = learner.incidents.order_by("-started_at")
         recent_restraints = (

@@ -17,7 +17,13 @@ from django.views.decorators.http import require_http_methods
 from trellis.audit.log import record
 from trellis.monitoring import actions, graphs, queries
 from trellis.monitoring.models import Flag, Recommendation, TeamDecision
-from trellis.people.access import CHANGE, get_learner_or_404, is_staff_for, staff_of
+from trellis.people.access import (
+    CHANGE,
+    get_learner_or_404,
+    is_staff_for,
+    is_staff_for_request,
+    staff_of,
+)
 from trellis.plans.access import may_write_plans
 
 # --- dashboard ----------------------------------------------------------------------------
@@ -435,7 +441,7 @@ def effects_page(request, goal_id):
 def learner_section(request, learner):
     """Progress monitoring on the learner profile: goals with status and flags, and the
     history of recommendations and team decisions (staff only)."""
-    if not is_staff_for(request.user, learner):
+    if not is_staff_for_request(request, learner):
         return None
     from trellis.monitoring.models import GoalStatus
 

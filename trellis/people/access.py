@@ -87,6 +87,15 @@ def is_staff_for(user, learner) -> bool:
     return Learner.objects.filter(staff_learner_filter(user), pk=learner.pk).exists()
 
 
+def is_staff_for_request(request, learner) -> bool:
+    """`is_staff_for`, asked once per request and learner: the profile page and each app's
+    section on it ask the same question."""
+    answers = request.__dict__.setdefault("_is_staff_for", {})
+    if learner.pk not in answers:
+        answers[learner.pk] = is_staff_for(request.user, learner)
+    return answers[learner.pk]
+
+
 def may(user, action, learner) -> bool:
     """May this user do `action` (view, change, export) to this learner's record?
 

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from trellis.audit.log import record
-from trellis.people.access import get_learner_or_404, is_staff_for
+from trellis.people.access import get_learner_or_404, is_staff_for_request
 from trellis.people.models import Learner
 
 
@@ -29,7 +29,7 @@ def learner_profile(request, learner_id):
     learner = get_learner_or_404(request, learner_id)
     context = {
         "learner": learner,
-        "is_staff_view": is_staff_for(request.user, learner),
+        "is_staff_view": is_staff_for_request(request, learner),
         "guardian_links": learner.guardian_links.select_related("guardian"),
         "team": learner.active_assignments(),
         "sections": learner_sections(request, learner),

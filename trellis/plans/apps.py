@@ -9,10 +9,10 @@ class PlansConfig(AppConfig):
         """Current plans and their goals on the learner's profile (staff only)."""
         from django.template.loader import render_to_string
 
-        from trellis.people.access import is_staff_for
+        from trellis.people.access import is_staff_for_request
         from trellis.plans.models import Plan
 
-        if not is_staff_for(request.user, learner):
+        if not is_staff_for_request(request, learner):
             return None
         plans = (
             Plan.objects.filter(learner=learner)

@@ -214,7 +214,6 @@ def generate(rng):
                     yield (
                         uid(uuid.uuid4()),
                         uid(session.pk),
-                        session.learner_id,
                         g.pk,
                         None,
                         "probe" if g.measure == "probe" else "count",
@@ -225,7 +224,7 @@ def generate(rng):
                         None,
                     )
 
-    columns = "id, session_id, learner_id, goal_id, target_id, kind, value, recorded_at, "
+    columns = "id, session_id, goal_id, target_id, kind, value, recorded_at, "
     columns += "received_at, recorded_by_id, voids_id"
     table = Event._meta.db_table
     count = 0
@@ -236,10 +235,10 @@ def generate(rng):
                     copy.write_row(row)
                     count += 1
         else:
-            marks = ", ".join(["%s"] * 11)
+            marks = ", ".join(["%s"] * 10)
             batch = []
             for row in rows():
-                batch.append(row[:7] + (row[7].isoformat(), row[8].isoformat()) + row[9:])
+                batch.append(row[:6] + (row[6].isoformat(), row[7].isoformat()) + row[8:])
                 if len(batch) == 20000:
                     cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", batch)
                     count += len(batch)
@@ -400,7 +399,9 @@ def run(connection, Client):
     naive = f"""
         SELECT e.goal_id, COUNT(DISTINCT e.session_id), MAX(e.recorded_at)
         FROM collect_event e
-        WHERE e.learner_id IN ({visible_sql})
+        JOIN plans_goal g ON g.id = e.goal_id
+        JOIN plans_plan p ON p.id = g.plan_id
+        WHERE p.learner_id IN ({visible_sql})
         GROUP BY e.goal_id
     """
     t = time.perf_counter()

@@ -33,7 +33,7 @@ import django  # noqa: E402
 
 EVENTS = int(os.environ.get("BENCH_EVENTS", "50000"))
 BATCH = 500
-PG_TYPES = ("uuid", "uuid", "bigint", "bigint", "bigint", "text", "jsonb")
+PG_TYPES = ("uuid", "uuid", "bigint", "bigint", "text", "jsonb")
 PG_TYPES += ("timestamptz", "timestamptz", "integer", "uuid")
 
 
@@ -113,7 +113,6 @@ def main():
         columns = [
             "id",
             "session_id",
-            "learner_id",
             "goal_id",
             "target_id",
             "kind",
@@ -129,7 +128,6 @@ def main():
             (
                 uuid_param(uuid.uuid4()),
                 uuid_param(session.pk),
-                world.own_learner.pk,
                 goal.pk,
                 None,
                 "count",
@@ -159,11 +157,11 @@ def main():
                                 [
                                     str(r[0]),
                                     str(r[1]),
-                                    *r[2:6],
+                                    *r[2:5],
                                     {"n": 1},
+                                    r[6].isoformat(),
                                     r[7].isoformat(),
-                                    r[8].isoformat(),
-                                    r[9],
+                                    r[8],
                                     None,
                                 ]
                                 for r in chunk

@@ -8,7 +8,9 @@ import re
 import uuid
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
+import orjson
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
@@ -162,6 +164,15 @@ def end_session(user, session, *, ended_at):
 # --- events -------------------------------------------------------------------------------
 
 
+class GoalMeasure(NamedTuple):
+    """What checking an event needs of its goal (see events.problem)."""
+
+    id: int
+    measure: str
+    measure_settings: dict
+    learner_id: int
+
+
 class _Context:
     """What a batch needs from the database, fetched in a handful of queries."""
 
@@ -175,32 +186,43 @@ class _Context:
             if isinstance(e.get("target"), int):
                 target_ids.add(e["target"])
         session_ids.discard(None)
-        # One query for the sessions' goals: who recorded each session, each goal with its
+        # One query for the sessions' goals: who recorded each session, each goal's measure and
         # learner, and whether the user may record for that learner (the access policy's own
         # filter, as a subquery). An event's goal (a void's too) must be one of its session's
-        # goals, so no other goal is needed.
+        # goals, so no other goal is needed. Plain values, not model instances: building and
+        # compiling those cost more than the query itself, on every sync.
         # Ids are canonical UUID text throughout a batch (see uuid_text).
         self.session_owner = {}
         self.session_goals = defaultdict(set)
-        self.goals = {}
-        self.learner_of = {}  # goal id → its learner
+        self.goals = {}  # goal id → GoalMeasure
         self.recordable = set()
         may_record = Learner.objects.filter(
             staff_learner_filter(user), pk=OuterRef("goal__plan__learner_id")
         )
         links = (
             Session.goals.through.objects.filter(session_id__in=session_ids)
-            .select_related("session", "goal__plan__learner__organization")
             .annotate(recordable=Exists(may_record))
+            .values_list(
+                "session_id",
+                "session__recorded_by_id",
+                "session__ended_at",
+                "goal_id",
+                "goal__measure",
+                "goal__measure_settings",
+                "goal__plan__learner_id",
+                "recordable",
+            )
         )
-        for link in links:
-            sid, goal = str(link.session_id), link.goal
-            self.session_owner[sid] = link.session.recorded_by_id
-            self.session_goals[sid].add(goal.pk)
-            self.goals.setdefault(goal.pk, goal)
-            self.learner_of[goal.pk] = goal.plan.learner
-            if link.recordable:
-                self.recordable.add(goal.plan.learner_id)
+        self.ended_sessions = set()
+        for sid, owner, ended_at, goal_id, measure, settings, learner_id, recordable in links:
+            sid = str(sid)
+            self.session_owner[sid] = owner
+            if ended_at is not None:
+                self.ended_sessions.add(sid)
+            self.session_goals[sid].add(goal_id)
+            self.goals[goal_id] = GoalMeasure(goal_id, measure, settings, learner_id)
+            if recordable:
+                self.recordable.add(learner_id)
         self.targets = (
             dict(Target.objects.filter(pk__in=target_ids).values_list("pk", "goal_id"))
             if target_ids
@@ -216,9 +238,19 @@ class _Context:
             if void_ids
             else {}
         )
+        self._learners = None
         self._prompts = {}
 
-    def prompt_codes(self, organization):
+    def learners(self):
+        """The batch's learners (with their organization), read once when first needed."""
+        if self._learners is None:
+            self._learners = Learner.objects.select_related("organization").in_bulk(
+                {goal.learner_id for goal in self.goals.values()}
+            )
+        return self._learners
+
+    def prompt_codes(self, learner_id):
+        organization = self.learners()[learner_id].organization
         if organization.pk not in self._prompts:
             levels = PromptHierarchy.levels_for(organization)
             self._prompts[organization.pk] = [level["code"] for level in levels]
@@ -296,7 +328,7 @@ def _check(event, ctx, now, accepted):
     goal = ctx.goals.get(goal_id)
     if goal is None or goal_id not in ctx.session_goals[session_id]:
         return f"goal {goal_id} is not part of this session.", None, None
-    if ctx.learner_of[goal_id].id not in ctx.recordable:
+    if goal.learner_id not in ctx.recordable:
         return "this learner is not on your caseload.", None, None
     # A void's target is that of the event it cancels, checked when that event arrived.
     if kind != "void" and target_id is not None and ctx.targets.get(target_id) != goal_id:
@@ -314,7 +346,7 @@ def _check(event, ctx, now, accepted):
     event["recorded_at"] = recorded_at
     prompts = ()
     if kind in ("trial", "step"):
-        prompts = ctx.prompt_codes(ctx.learner_of[goal_id].organization)
+        prompts = ctx.prompt_codes(goal.learner_id)
     reason = problem(kind, event.get("value"), goal, prompts)
     return reason, goal, target_id
 
@@ -322,7 +354,6 @@ def _check(event, ctx, now, accepted):
 EVENT_COLUMNS = (
     "id",
     "session_id",
-    "learner_id",
     "goal_id",
     "target_id",
     "kind",
@@ -334,11 +365,11 @@ EVENT_COLUMNS = (
 )
 
 
-# Row n of the JSON document is [id, session, learner, goal, target, kind, value, recorded_at,
+# Row n of the JSON document is [id, session, goal, target, kind, value, recorded_at,
 # received_at, recorded_by, voids], cast to the columns' types.
 PG_ROW = (
-    "(r->>0)::uuid, (r->>1)::uuid, (r->>2)::bigint, (r->>3)::bigint, (r->>4)::bigint, r->>5, "
-    "r->6, (r->>7)::timestamptz, (r->>8)::timestamptz, (r->>9)::integer, (r->>10)::uuid"
+    "(r->>0)::uuid, (r->>1)::uuid, (r->>2)::bigint, (r->>3)::bigint, r->>4, r->5, "
+    "(r->>6)::timestamptz, (r->>7)::timestamptz, (r->>8)::integer, (r->>9)::uuid"
 )
 
 
@@ -360,35 +391,18 @@ def insert_events(rows):
     if connection.vendor == "postgresql":
         # The batch travels as one JSON document that PostgreSQL unpacks itself: one round
         # trip and one parameter whatever the batch size (psycopg would otherwise quote each of
-        # thousands of parameters in Python). A batch's rows share a few sessions and one
-        # received_at: each is turned into text once.
-        received = {at: at.isoformat() for at in {r[8] for r in rows}}
-        document = json.dumps(
-            [
-                [
-                    str(r[0]),
-                    str(r[1]),
-                    r[2],
-                    r[3],
-                    r[4],
-                    r[5],
-                    r[6],
-                    r[7].isoformat(),
-                    received[r[8]],
-                    r[9],
-                    str(r[10]) if r[10] else None,
-                ]
-                for r in rows
-            ]
-        )
+        # thousands of parameters in Python). orjson writes the row tuples, with their UUIDs and
+        # aware datetimes (ISO 8601 with offset, which ::timestamptz reads), in one C call.
+        document = orjson.dumps(rows).decode()
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) SELECT {PG_ROW} "
                 "FROM jsonb_array_elements(%s::jsonb) AS r ON CONFLICT (id) DO NOTHING "
-                "RETURNING id",
+                # As text: a UUID object per row would only be turned back into text.
+                "RETURNING id::text",
                 [document],
             )
-            return {str(row[0]) for row in cursor.fetchall()}
+            return {row[0] for row in cursor.fetchall()}
     when = connection.ops.adapt_datetimefield_value
     params = [
         p
@@ -399,16 +413,15 @@ def insert_events(rows):
             row[2],
             row[3],
             row[4],
-            row[5],
-            json.dumps(row[6]),
+            json.dumps(row[5]),
+            when(row[6]),
             when(row[7]),
-            when(row[8]),
-            row[9],
-            _hex(row[10]) if row[10] else None,
+            row[8],
+            _hex(row[9]) if row[9] else None,
         )
     ]
     # One multi-row statement: one round trip for the whole batch.
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT OR IGNORE INTO {table} ({columns}) VALUES {values} RETURNING id", params
@@ -429,22 +442,14 @@ def stored_ids(ids):
         with connection.cursor() as cursor:
             # The array as its text form: psycopg would adapt each UUID in Python.
             literal = "{" + ",".join(ids) + "}"
-            cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s::uuid[])", [literal])
-            return {str(row[0]) for row in cursor.fetchall()}
+            cursor.execute(f"SELECT id::text FROM {table} WHERE id = ANY(%s::uuid[])", [literal])
+            return {row[0] for row in cursor.fetchall()}
     return {str(pk) for pk in Event.objects.filter(pk__in=ids).values_list("pk", flat=True)}
 
 
-def _late_data_points(rows):
+def _late_data_points(ctx, rows):
     """Announce the goals whose ended sessions just got more events (a late sync)."""
-    if not rows:
-        return
-    ended = {
-        str(pk)  # rows carry ids as canonical text
-        for pk in Session.objects.filter(
-            pk__in={row[1] for row in rows}, ended_at__isnull=False
-        ).values_list("pk", flat=True)
-    }
-    goal_ids = {row[3] for row in rows if str(row[1]) in ended}
+    goal_ids = {row[2] for row in rows if row[1] in ctx.ended_sessions}
     if goal_ids:
         data_points_complete.send(sender=Session, goal_ids=goal_ids)
 
@@ -490,7 +495,7 @@ def ingest_events(user, events):
             if reason is None:
                 reason, goal, target_id = _check(event, ctx, now, accepted)
             if goal is not None:
-                learner_at[len(results)] = ctx.learner_of[goal.id].id
+                learner_at[len(results)] = goal.learner_id
             if reason is not None:
                 rejected.append(len(results))
                 results.append({"id": eid, "status": "rejected", "reason": reason})
@@ -501,7 +506,6 @@ def ingest_events(user, events):
                 (
                     eid,
                     event["session_uuid"],
-                    learner_at[len(results)],
                     goal_id,
                     target_id,
                     event["kind"],
@@ -529,12 +533,11 @@ def ingest_events(user, events):
                 result["status"] = "duplicate"
             elif result["status"] != "duplicate" and index in learner_at:
                 tally[learner_at[index]][result["status"]] += 1
-        _late_data_points([row for row in rows if row[0] in inserted])
+        _late_data_points(ctx, [row for row in rows if row[0] in inserted])
         for learner_id, counts in tally.items():
-            learner = next((g for g in ctx.learner_of.values() if g.id == learner_id), None)
             record(
                 "event.sync",
-                learner=learner or Learner.objects.get(pk=learner_id),
+                learner=ctx.learners()[learner_id],
                 detail=dict(counts),
             )
         if len(results) and not tally:

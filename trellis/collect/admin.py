@@ -17,7 +17,7 @@ class SessionAdmin(admin.ModelAdmin):
 class EventAdmin(admin.ModelAdmin):
     """Events are never edited: read-only here, corrected by a void event."""
 
-    list_display = ["recorded_at", "kind", "value", "goal", "learner", "recorded_by", "voids"]
+    list_display = ["recorded_at", "kind", "value", "goal", "session", "recorded_by", "voids"]
     list_filter = ["kind"]
 
     def get_queryset(self, request):

@@ -115,7 +115,6 @@ class DataBuilder:
         event = Event(
             id=uuid.uuid4(),
             session_id=session.pk,
-            learner_id=goal.plan.learner_id,
             goal_id=goal.pk,
             target_id=target,
             kind=kind,

@@ -451,7 +451,7 @@ def learner_abc(learner):
             "recorded_at": r["recorded_at"],
         }
         for r in Event.objects.filter(
-            learner=learner,
+            goal__plan__learner=learner,
             kind__in=["abc", "void"],
             session__primary_session__isnull=True,
         )

@@ -5,6 +5,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 
 from trellis.audit.models import AuditEntry
 from trellis.collect.models import Event
@@ -246,3 +247,29 @@ def test_accepted_events_are_audited_once_per_learner_and_batch(client, world, c
     assert entries.count() == before + 1
     assert entries[0].learner_id == world.own_learner.pk
     assert entries[0].detail == {"accepted": 3}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the composite key is PostgreSQL's (SQLite, for the demo, has the ingest checks only)",
+)
+def test_the_database_itself_refuses_an_event_whose_goal_is_not_of_its_session(world, counting):
+    """Whatever writes the row (ingest, an import, plain SQL), an event's goal must be one of its
+    session's goals: one composite key checks both at once."""
+    session, goal = counting
+    elsewhere = make_goal(world, world.own_learner, "frequency")
+    stray = Event(
+        id=uuid.uuid4(),
+        session=session,
+        goal=elsewhere,
+        kind="count",
+        value={"n": 1},
+        recorded_at=AT,
+        received_at=AT,
+        recorded_by=world.assistant,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        stray.save(force_insert=True)
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    assert not Event.objects.filter(goal=elsewhere).exists()

@@ -144,5 +144,5 @@ def test_a_group_session_shows_one_tab_per_learner(world, live_server, browser_c
 
     stored = Event.objects.filter(session=session)
     assert stored.count() == 2
-    assert {e.learner for e in stored} == {world.classmate}
+    assert {e.goal.plan.learner for e in stored} == {world.classmate}
     assert errors == []

@@ -19,7 +19,6 @@ def add_event(session, goal, kind, value, voids=None):
     return Event.objects.create(
         id=uuid.uuid4(),
         session=session,
-        learner=goal.plan.learner,
         goal=goal,
         kind=kind,
         value=value,

@@ -51,7 +51,6 @@ def test_the_screen_carries_the_events_already_stored(client, world):
     Event.objects.create(
         id="0b0c3ea4-7d8c-4b7e-9f0e-3a1d2b3c4d5e",
         session=session,
-        learner=world.own_learner,
         goal=goal,
         kind="count",
         value={"n": 1},

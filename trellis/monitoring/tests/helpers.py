@@ -92,7 +92,6 @@ def add_session(goal, day, events, *, by, primary=None, minutes=10, hour=10):
             Event.objects.create(
                 id=uuid.uuid4(),
                 session=session,
-                learner=learner,
                 goal=goal,
                 target=target,
                 kind=kind,
@@ -139,7 +138,6 @@ def add_event(session, goal, kind, value, *, by, voids=None, target=None):
     return Event.objects.create(
         id=uuid.uuid4(),
         session=session,
-        learner=goal.plan.learner,
         goal=goal,
         target=target,
         kind=kind,

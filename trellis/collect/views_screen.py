@@ -209,6 +209,7 @@ def screen_urls():
         "sync_url": "/api/v1/sync",
         "sessions_url": "/api/v1/sessions",
         "login_url": reverse("login"),
+        "health_url": reverse("healthz"),
         "service_worker": reverse("collect:service-worker"),
         "offline_url": reverse("collect:offline-screen"),
         "scope": SCOPE,

@@ -238,3 +238,50 @@ def test_signing_out_drops_the_pages_kept_for_offline_use(
     )
     assert kept and all(path.startswith("/static/") for path in kept), kept
     assert [e["status"] for e in device_events(page)] == ["pending"]  # the tap is still here
+
+
+def test_on_wifi_that_does_not_reach_the_server_the_session_starts_on_the_device(
+    world, live_server, browser_context, page
+):
+    """The classroom's Wi-Fi is up but nothing answers behind it (a captive portal, a dead
+    uplink): the browser thinks it is online, yet Start must not end on an error page."""
+    from trellis.collect.models import Session
+    from trellis.collect.tests.screen_world import screen_goals
+
+    counted, _ = screen_goals(world, world.own_learner, ["frequency", "trials"])
+    sign_in_browser(browser_context, live_server, world.assistant)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}/collect/learners/{world.own_learner.pk}/start/")
+    expect(page.locator("html")).to_have_attribute("data-offline-ready", "true", timeout=15_000)
+    # Nothing reaches the server now, though the device has a network.
+    page.route(f"{live_server.url}/**", lambda route: route.abort("internetdisconnected"))
+    page.get_by_role("button", name="Start session").click()
+
+    expect(page.locator("#screen")).to_have_attribute("data-ready", "true")
+    control(page, counted).locator("button.plus").click()
+    expect(page.locator("#sync-badge")).to_have_text("1 waiting")
+    assert not Session.objects.exists()
+
+    page.unroute(f"{live_server.url}/**")  # the uplink is back
+    page.get_by_role("button", name="Sync", exact=True).click()
+    expect(page.locator("#sync-badge")).to_have_text("0 waiting", timeout=20_000)
+    session = Session.objects.get()
+    assert Event.objects.filter(session=session, kind="count").count() == 1
+    assert errors == []
+
+
+def test_when_the_server_answers_start_posts_the_form_as_usual(
+    world, live_server, browser_context, page
+):
+    from trellis.collect.models import Session
+    from trellis.collect.tests.screen_world import screen_goals
+
+    screen_goals(world, world.own_learner, ["frequency"])
+    sign_in_browser(browser_context, live_server, world.assistant)
+    page.goto(f"{live_server.url}/collect/learners/{world.own_learner.pk}/start/")
+    page.get_by_role("button", name="Start session").click()
+
+    expect(page.locator("#screen")).to_have_attribute("data-ready", "true")
+    session = Session.objects.get()  # started by the server, not on the device
+    assert f"/collect/sessions/{session.pk}/" in page.url

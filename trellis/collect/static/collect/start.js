@@ -1,6 +1,9 @@
 // Starting a session. With a network the form posts and the server starts it. With none, the
 // session starts on this device: a client-chosen id, kept in IndexedDB with what the screen
 // needs, posted to the server (idempotently, by that id) before its events on the next sync.
+// "A network" means the server answers: a classroom's Wi-Fi is often up with nothing behind it
+// (a captive portal, a dead uplink), where navigator.onLine says yes and a post would end on
+// the browser's error page.
 
 import { keepOffline } from "./offline.js";
 import { PENDING, putSession } from "./store.js";
@@ -16,9 +19,36 @@ const screenModules = ["controls.js", "cues.js", "offline.js", "store.js", "sync
 );
 keepOffline(kit.service_worker, kit.scope, kit.static_url, [kit.offline_url, ...kit.screen_files, ...screenModules]);
 
+const SERVER_WAIT_MS = 3000;
+
+async function serverAnswers() {
+  if (!navigator.onLine) return false;
+  try {
+    const response = await fetch(kit.health_url, {
+      cache: "no-store",
+      signal: AbortSignal.timeout(SERVER_WAIT_MS),
+    });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+let checked = false; // the server answered: let the form post as usual
+let asking = false; // a second tap on Start while the server is asked starts nothing more
+
 form?.addEventListener("submit", async (event) => {
-  if (navigator.onLine) return;
+  if (checked) return;
   event.preventDefault();
+  if (asking) return;
+  asking = true;
+  const answers = await serverAnswers();
+  asking = false;
+  if (answers) {
+    checked = true;
+    form.requestSubmit(event.submitter);
+    return;
+  }
   const picked = new FormData(form).getAll("goals").map(Number);
   if (picked.length === 0) {
     problem.textContent = "Goals to run: pick at least one goal.";

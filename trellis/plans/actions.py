@@ -207,6 +207,9 @@ def add_goal(user, plan, **fields):
 
 @for_writers(lambda goal: goal.plan.learner)
 def update_goal(user, goal, **fields):
+    # Read again under a lock: the caller's copy may hold a form's unsaved values (so
+    # `changed` would be empty) or a plan status that an approval has since changed.
+    goal = Goal.objects.select_for_update().select_related("plan__learner").get(pk=goal.pk)
     _require_draft(goal.plan)
     changed = _set(goal, GOAL_FIELDS, fields)
     goal.full_clean()
@@ -217,7 +220,9 @@ def update_goal(user, goal, **fields):
 
 @for_writers(lambda goal: goal.plan.learner)
 def remove_goal(user, goal):
-    _require_draft(goal.plan)
+    """Take a goal out of a draft, with its targets and phases; never a goal with data."""
+    # The plan is locked so an approval cannot slip in between this check and the delete.
+    _require_draft(Plan.objects.select_for_update().get(pk=goal.plan_id))
     if goal.events.exists():
         raise ValidationError({"__all__": "This goal has data; it cannot be removed."})
     record("goal.remove", learner=goal.plan.learner, obj=goal, detail={"name": goal.name})
@@ -245,6 +250,12 @@ def add_target(user, goal, *, state=Target.State.BASELINE, on=None, **fields):
 
 @for_writers(lambda target: target.goal.plan.learner)
 def update_target(user, target, **fields):
+    """A target's name or mastery criterion, on a draft only (an approved version is
+    read-only: a revision changes them); its state moves with change_target_state."""
+    # Read again under a lock, as update_goal does.
+    target = (
+        Target.objects.select_for_update().select_related("goal__plan__learner").get(pk=target.pk)
+    )
     _require_draft(target.goal.plan)
     changed = _set(target, TARGET_FIELDS, fields)
     target.full_clean()
@@ -335,12 +346,29 @@ def save_prompt_hierarchy(user, organization, levels):
 
 @for_list_editors(lambda organization: organization)
 def save_abc_option(user, organization, option=None, **fields):
+    """Add an option, or rename, reorder, hide or show one. An option's kind and code never
+    change: recorded ABC events store the code under its kind."""
     if option is None:
         option = AbcOption(organization=organization)
     elif option.organization_id != organization.pk:
         raise Http404("Not found.")
-    _set(option, ("kind", "label", "code", "order", "active"), fields)
+    else:
+        fixed = [n for n in ("kind", "code") if n in fields and fields[n] != getattr(option, n)]
+        if fixed:
+            raise ValidationError(
+                {name: "Recorded events use it; add a new option instead." for name in fixed}
+            )
+    changed = _set(option, ("kind", "label", "code", "order", "active"), fields)
     option.full_clean()
     option.save()
-    record("abc_option.save", obj=option, detail={"kind": option.kind, "code": option.code})
+    record(
+        "abc_option.save",
+        obj=option,
+        detail={
+            "kind": option.kind,
+            "code": option.code,
+            "label": option.label,
+            "changed": changed,
+        },
+    )
     return option

@@ -208,3 +208,10 @@ class AbcOptionForm(forms.Form):
     label = forms.CharField(max_length=120)
     code = forms.SlugField(max_length=60, required=False, help_text="Left empty: from the label.")
     order = forms.IntegerField(min_value=0, required=False, initial=0)
+
+
+class AbcOptionEditForm(forms.Form):
+    """Rename or reorder an option; its kind and code stay (recorded events store the code)."""
+
+    label = forms.CharField(max_length=120)
+    order = forms.IntegerField(min_value=0, help_text="Lower numbers come first in the list.")

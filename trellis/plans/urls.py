@@ -14,5 +14,6 @@ urlpatterns = [
     path("plans/<int:plan_id>/goals/new/", views.add_goal, name="add_goal"),
     path("goals/<int:goal_id>/", views.goal, name="goal"),
     path("goals/<int:goal_id>/edit/", views.edit_goal, name="edit_goal"),
+    path("goals/<int:goal_id>/remove/", views.remove_goal, name="remove_goal"),
     path("organizations/lists/", views.org_lists, name="org_lists"),
 ]

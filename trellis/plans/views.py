@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
 from trellis.audit.log import record
 from trellis.people.access import CHANGE, get_learner_or_404, is_staff_for
@@ -22,6 +23,7 @@ from trellis.plans.access import (
     may_write_plans,
 )
 from trellis.plans.forms import (
+    AbcOptionEditForm,
     AbcOptionForm,
     BehaviorDefinitionForm,
     GoalForm,
@@ -50,6 +52,12 @@ def _writer_learner(request, learner_id, audit_action):
         record(audit_action, learner=learner, result="denied", detail={"path": request.path})
         raise Http404("No such learner.")
     return learner
+
+
+def _posted_pk(request, name):
+    """The id posted as `name`, or 0 (which matches nothing) when it is not a number."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() else 0
 
 
 def _apply(form, error):
@@ -212,13 +220,15 @@ def edit_goal(request, goal_id):
 @login_required
 def goal(request, goal_id):
     """A goal with its measure, targets (with their state history) and phases. Writers add
-    targets, move a target's state and add phases here (POST with `action`)."""
+    targets, edit them on a draft, move a target's state and add phases here (POST with
+    `action`)."""
     goal = get_goal_or_404(request, goal_id)
     learner = goal.plan.learner
     may_write = may_write_plans(request.user, learner)
     target_form = TargetForm(prefix="target")
     state_form = TargetStateForm(goal=goal, prefix="state")
     phase_form = PhaseForm(prefix="phase")
+    edit_form = None  # bound to the target being edited, shown again when it has errors
     if request.method == "POST":
         if not may_write:
             record("goal.change", learner=learner, obj=goal, result="denied")
@@ -229,6 +239,12 @@ def goal(request, goal_id):
                 target_form = TargetForm(request.POST, prefix="target")
                 if target_form.is_valid():
                     actions.add_target(request.user, goal, **target_form.cleaned_data)
+                    return redirect("plans:goal", goal_id=goal.pk)
+            elif action == "edit_target":
+                editing = get_object_or_404(goal.targets, pk=_posted_pk(request, "target"))
+                edit_form = TargetForm(request.POST, instance=editing, prefix=f"edit-{editing.pk}")
+                if edit_form.is_valid():
+                    actions.update_target(request.user, editing, **edit_form.cleaned_data)
                     return redirect("plans:goal", goal_id=goal.pk)
             elif action == "change_state":
                 state_form = TargetStateForm(request.POST, goal=goal, prefix="state")
@@ -248,8 +264,23 @@ def goal(request, goal_id):
                     actions.add_phase(request.user, goal, **phase_form.cleaned_data)
                     return redirect("plans:goal", goal_id=goal.pk)
         except ValidationError as error:
-            form = {"add_target": target_form, "change_state": state_form}.get(action, phase_form)
-            _apply(form, error)
+            bound = {
+                "add_target": target_form,
+                "edit_target": edit_form,
+                "change_state": state_form,
+            }
+            _apply(bound.get(action, phase_form), error)
+    draft = may_write and goal.plan.status == Plan.Status.DRAFT
+    targets = [
+        (
+            target,
+            # The edited target's bound form holds the input; `target` shows what is stored.
+            edit_form
+            if edit_form and edit_form.instance.pk == target.pk
+            else (TargetForm(instance=target, prefix=f"edit-{target.pk}") if draft else None),
+        )
+        for target in goal.targets.prefetch_related("state_changes")
+    ]
     return render(
         request,
         "plans/goal_detail.html",
@@ -257,7 +288,7 @@ def goal(request, goal_id):
             "goal": goal,
             "plan": goal.plan,
             "learner": learner,
-            "targets": goal.targets.prefetch_related("state_changes"),
+            "targets": targets,
             "phases": goal.phases.all(),
             "may_write": may_write and goal.plan.status != Plan.Status.SUPERSEDED,
             "target_form": target_form,
@@ -265,6 +296,21 @@ def goal(request, goal_id):
             "phase_form": phase_form,
         },
     )
+
+
+@login_required
+@require_POST
+def remove_goal(request, goal_id):
+    """Remove a goal from a draft (the goal page asks for confirmation first). A refusal — an
+    approved version, a goal with data — is shown on the goal page and nothing is removed."""
+    goal = get_goal_or_404(request, goal_id, CHANGE, audit_action=None)
+    try:
+        actions.remove_goal(request.user, goal)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("plans:goal", goal_id=goal.pk)
+    messages.success(request, f"Goal “{goal.name}” removed from this draft.")
+    return redirect("plans:detail", plan_id=goal.plan_id)
 
 
 @login_required
@@ -307,6 +353,19 @@ def definitions(request, learner_id):
     )
 
 
+def _option_or_404(request, organization):
+    """The posted ABC option of the organization being edited; any other is an audited 404."""
+    option = AbcOption.objects.filter(pk=_posted_pk(request, "option")).first()
+    if option is None or option.organization_id != organization.pk:
+        record(
+            "org_lists.change",
+            result="denied",
+            detail={"organization": organization.pk, "option": request.POST.get("option", "")[:64]},
+        )
+        raise Http404("Not found.")
+    return option
+
+
 @login_required
 def org_lists(request):
     """ABC pick lists and prompt hierarchy of the organizations the user may edit."""
@@ -319,6 +378,7 @@ def org_lists(request):
     if wanted:
         chosen = next((o for o in organizations if str(o.pk) == wanted), None)
         if chosen is None:
+            record("org_lists.view", result="denied", detail={"organization": wanted[:64]})
             raise Http404("Not found.")
     levels = PromptHierarchy.levels_for(chosen)
     prompt_form = PromptHierarchyForm(
@@ -326,6 +386,7 @@ def org_lists(request):
         prefix="prompts",
     )
     option_form = AbcOptionForm(prefix="abc")
+    editing = edit_form = None  # the option being renamed or reordered, and its bound form
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -350,16 +411,23 @@ def org_lists(request):
                         active=True,
                     )
                     return redirect(f"{request.path}?organization={chosen.pk}")
+            elif action == "edit_option":
+                editing = _option_or_404(request, chosen)
+                edit_form = AbcOptionEditForm(request.POST, prefix=f"option-{editing.pk}")
+                if edit_form.is_valid():
+                    actions.save_abc_option(request.user, chosen, editing, **edit_form.cleaned_data)
+                    return redirect(f"{request.path}?organization={chosen.pk}")
             elif action in ("hide_option", "show_option"):
-                option = get_object_or_404(
-                    AbcOption, pk=request.POST.get("option") or 0, organization=chosen
-                )
                 actions.save_abc_option(
-                    request.user, chosen, option, active=action == "show_option"
+                    request.user,
+                    chosen,
+                    _option_or_404(request, chosen),
+                    active=action == "show_option",
                 )
                 return redirect(f"{request.path}?organization={chosen.pk}")
         except ValidationError as error:
-            _apply(option_form if action == "add_option" else prompt_form, error)
+            bound = {"add_option": option_form, "edit_option": edit_form}
+            _apply(bound.get(action, prompt_form), error)
     record("org_lists.view", detail={"organization": chosen.pk})
     return render(
         request,
@@ -367,7 +435,18 @@ def org_lists(request):
         {
             "organizations": organizations,
             "chosen": chosen,
-            "own_options": AbcOption.objects.filter(organization=chosen),
+            "own_options": [
+                (
+                    option,
+                    edit_form
+                    if editing and editing.pk == option.pk
+                    else AbcOptionEditForm(
+                        initial={"label": option.label, "order": option.order},
+                        prefix=f"option-{option.pk}",
+                    ),
+                )
+                for option in AbcOption.objects.filter(organization=chosen)
+            ],
             "inherited": AbcOption.for_organization(chosen).exclude(organization=chosen),
             "has_own_hierarchy": PromptHierarchy.objects.filter(organization=chosen).exists(),
             "prompt_form": prompt_form,

@@ -177,3 +177,13 @@ def test_supervisors_edit_the_pick_lists_and_prompt_levels(client, world):
     assert PromptHierarchy.levels_for(world.school)[1]["code"] == "verbal"
     client.force_login(world.assistant)
     assert client.get("/organizations/lists/").status_code == 404
+
+
+def test_editing_a_goal_audits_the_fields_that_changed(client, world, draft):
+    goal = draft.goals.get(name="Reading")
+    client.force_login(world.supervisor)
+    form = client.get(f"/goals/{goal.pk}/edit/").context["form"]
+    values = {name: value for name, value in form.initial.items() if value is not None}
+    client.post(f"/goals/{goal.pk}/edit/", values | {"goal_value": "70"})
+    entry = AuditEntry.objects.get(action="goal.update", actor_id=world.supervisor.pk)
+    assert entry.detail["changed"] == ["goal_value"]

@@ -86,3 +86,7 @@ class AbcOptionAdmin(admin.ModelAdmin):
     list_display = ["label", "kind", "code", "organization", "order", "active"]
     list_filter = ["kind", "organization", "active"]
     search_fields = ["label", "code"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Recorded ABC events store the code under its kind: neither changes once saved.
+        return ["kind", "code"] if obj is not None else []

@@ -128,3 +128,25 @@ def test_another_schools_supervisor_cannot_edit_this_schools_options(
     assert demand.label == "Demand placed"
     denied = AuditEntry.objects.filter(result="denied", actor_id=birch_supervisor.pk)
     assert [e.action for e in denied.order_by("id")] == ["org_lists.view", "org_lists.change"]
+
+
+def test_the_admin_renames_an_option_but_keeps_its_kind_and_code(client, world, options):
+    from trellis.testing import make_user
+
+    demand, _ = options
+    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+    url = f"/admin/plans/abcoption/{demand.pk}/change/"
+    response = client.post(
+        url,
+        {
+            "organization": world.school.pk,
+            "kind": "consequence",
+            "label": "Task demand",
+            "code": "demands",
+            "order": 0,
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    demand.refresh_from_db()
+    assert (demand.kind, demand.label, demand.code) == ("antecedent", "Task demand", "demand")

@@ -2,7 +2,9 @@
 phases, behavior definitions, approval and revision; the organization's pick lists.
 
 Views parse input and check access; every write goes through `trellis.plans.actions`.
-Staff who may see the learner may read; writing needs `may_write_plans` (else 404).
+Staff who may see the learner may read; writing needs `may_write_plans` (else 404). Every page
+that shows a plan or goal, forms included, audits the read (`plan.view` / `goal.view`); the
+action a POST runs audits the change.
 """
 
 from django.contrib import messages
@@ -122,7 +124,7 @@ def detail(request, plan_id):
 
 @login_required
 def edit(request, plan_id):
-    plan = get_plan_or_404(request, plan_id, CHANGE, audit_action=None)
+    plan = get_plan_or_404(request, plan_id, CHANGE)
     if plan.is_locked:
         return render(request, "plans/locked.html", {"plan": plan, "learner": plan.learner})
     form = PlanForm(request.POST or None, instance=plan)
@@ -141,7 +143,7 @@ def edit(request, plan_id):
 @login_required
 def approve(request, plan_id):
     """GET: what approval means; POST: approve the draft (it becomes read-only)."""
-    plan = get_plan_or_404(request, plan_id, CHANGE, audit_action=None)
+    plan = get_plan_or_404(request, plan_id, CHANGE)
     error = None
     if request.method == "POST":
         try:
@@ -161,7 +163,7 @@ def approve(request, plan_id):
 @login_required
 def revise(request, plan_id):
     """GET: the reason form; POST: a new draft version copying this one."""
-    plan = get_plan_or_404(request, plan_id, CHANGE, audit_action=None)
+    plan = get_plan_or_404(request, plan_id, CHANGE)
     form = RevisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -178,7 +180,7 @@ def revise(request, plan_id):
 
 @login_required
 def add_goal(request, plan_id):
-    plan = get_plan_or_404(request, plan_id, CHANGE, audit_action=None)
+    plan = get_plan_or_404(request, plan_id, CHANGE)
     if plan.is_locked:
         return render(request, "plans/locked.html", {"plan": plan, "learner": plan.learner})
     form = GoalForm(request.POST or None)
@@ -198,7 +200,7 @@ def add_goal(request, plan_id):
 
 @login_required
 def edit_goal(request, goal_id):
-    goal = get_goal_or_404(request, goal_id, CHANGE, audit_action=None)
+    goal = get_goal_or_404(request, goal_id, CHANGE)
     plan = goal.plan
     if plan.is_locked:
         return render(request, "plans/locked.html", {"plan": plan, "learner": plan.learner})

@@ -187,3 +187,23 @@ def test_editing_a_goal_audits_the_fields_that_changed(client, world, draft):
     client.post(f"/goals/{goal.pk}/edit/", values | {"goal_value": "70"})
     entry = AuditEntry.objects.get(action="goal.update", actor_id=world.supervisor.pk)
     assert entry.detail["changed"] == ["goal_value"]
+
+
+@pytest.mark.parametrize(
+    "page, action",
+    [
+        ("/plans/{plan}/edit/", "plan.view"),
+        ("/plans/{plan}/approve/", "plan.view"),
+        ("/plans/{plan}/revise/", "plan.view"),
+        ("/plans/{plan}/goals/new/", "plan.view"),
+        ("/goals/{goal}/edit/", "goal.view"),
+    ],
+)
+def test_the_writing_pages_audit_the_plan_they_show(client, world, draft, page, action):
+    """A form filled with a learner's plan is a read of their record like any other page."""
+    goal = draft.goals.first()
+    client.force_login(world.supervisor)
+    response = client.get(page.format(plan=draft.pk, goal=goal.pk))
+    assert response.status_code == 200
+    entry = AuditEntry.objects.filter(action=action, actor_id=world.supervisor.pk).last()
+    assert entry is not None and entry.learner_id == world.own_learner.pk

@@ -39,6 +39,11 @@ class PlanAdmin(ScopedAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_locked:
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 class TargetInline(admin.TabularInline):
     model = Target
@@ -56,6 +61,18 @@ class GoalAdmin(ScopedAdmin):
     list_filter = ["measure", "domain"]
     search_fields = ["name", "statement"]
     inlines = [TargetInline, PhaseInline]
+
+    # A goal of an approved version is read-only here, its targets and phases with it: on the
+    # goal page, targets move on and phases start through audited actions.
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.plan.is_locked:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.plan.is_locked:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(TargetStateChange)

@@ -61,3 +61,13 @@ def test_staff_on_the_case_may_change_and_export(world):
 def test_visibility_has_no_duplicates_when_several_rules_grant_the_same_learner(world):
     assign(world.supervisor, world.own_learner)
     assert list(Learner.objects.visible_to(world.supervisor)) == [world.own_learner]
+
+
+def test_a_superuser_sees_everyone_and_an_inactive_one_nobody(world):
+    from trellis.testing import make_user
+
+    root = make_user("root", is_staff=True, is_superuser=True)
+    assert visible(root) == set(Learner.objects.all())
+    assert may(root, "view", world.client) and may(root, "change", world.client)
+    root.is_active = False
+    assert visible(root) == set()

@@ -157,3 +157,22 @@ def test_phases_can_be_added_to_an_approved_goal(world):
     with pytest.raises(ValidationError) as error:
         actions.add_phase(world.supervisor, goal, kind="other", starts_on=phase.starts_on)
     assert "starts_on" in error.value.message_dict
+
+
+def test_in_the_admin_an_approved_version_its_goals_and_their_targets_are_read_only(
+    client, world, draft
+):
+    """Approval locks the version wherever it is opened, the Django admin included."""
+    from trellis.testing import make_user
+
+    actions.approve_plan(world.supervisor, draft)
+    goal = draft.goals.first()
+    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+    for url in (f"/admin/plans/plan/{draft.pk}/", f"/admin/plans/goal/{goal.pk}/"):
+        page = client.get(f"{url}change/").content.decode()
+        assert 'name="_save"' not in page  # a view, not a form
+        assert client.post(f"{url}delete/", {"post": "yes"}).status_code == 403
+    renamed = client.post(f"/admin/plans/goal/{goal.pk}/change/", {"name": "Renamed"})
+    assert renamed.status_code == 403
+    goal.refresh_from_db()
+    assert goal.name == "Requesting" and draft.goals.count() == 2

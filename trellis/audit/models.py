@@ -68,6 +68,11 @@ class AuditEntry(models.Model):
         raise AppendOnly("The audit log cannot be deleted.")
 
     def compute_hash(self) -> str:
+        return hashlib.sha256((self.prev_hash + self.canonical()).encode()).hexdigest()
+
+    def canonical(self) -> str:
+        """The entry's content as canonical JSON (ASCII), the part of its hash after the
+        previous entry's hash."""
         content = {
             "at": self.at.isoformat(),
             "request_id": self.request_id,
@@ -82,5 +87,4 @@ class AuditEntry(models.Model):
             "ip": self.ip,
             "detail": self.detail,
         }
-        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
-        return hashlib.sha256((self.prev_hash + canonical).encode()).hexdigest()
+        return json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)

@@ -4,22 +4,14 @@ dashboard rows, and the IOA, FBA and effect-size tables (numbers from `trellis.a
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections import Counter, defaultdict
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    IntegerField,
-    OuterRef,
-    Q,
-    Sum,
-    When,
-    Window,
-)
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
@@ -30,7 +22,7 @@ from trellis.audit.log import record
 from trellis.collect.models import Event, Session
 from trellis.collect.queries import goal_data_points, unit_of
 from trellis.monitoring import graphs
-from trellis.monitoring.models import Flag, GoalStatus, NormBand, Recommendation
+from trellis.monitoring.models import Flag, NormBand, Recommendation
 from trellis.monitoring.status import run_rules
 from trellis.people.access import is_staff_for, staff_of
 from trellis.people.models import CaseAssignment, Learner, Organization, StaffMember
@@ -149,17 +141,6 @@ def describe(data, ev, kind):
 
 # --- the dashboard ------------------------------------------------------------------------
 
-SORTS = {
-    "learner": ("learner__last_name", "learner__first_name", "goal__name"),
-    "goal": ("goal__name", "learner__last_name"),
-    "flag": ("flag_rank", "latest_date", "learner__last_name"),
-    "latest": ("-latest_value", "learner__last_name"),
-    "trend": ("-trend_per_week", "learner__last_name"),
-    "days": ("latest_date", "learner__last_name"),
-    "school": ("organization__name", "learner__last_name"),
-}
-
-
 # Up to this many learners the dashboard reads their ids once and passes the list to its
 # queries (the access rule's subquery then runs once per request instead of once per query).
 ID_LIST_LIMIT = 2000
@@ -179,22 +160,30 @@ def in_learners(visible, field="learner_id"):
     driver's query splitting) than the whole query takes in the database."""
     if not isinstance(visible, list):
         return Q(**{f"{field}__in": visible})
+    return Q(**{f"{field}__in": RawSQL(*_ids_sql(visible))})
+
+
+def _ids_sql(visible):
+    """(SQL, params) selecting the ids of `visible` (a list of ids, or a queryset of pks)."""
+    if not isinstance(visible, list):
+        return visible.query.sql_with_params()
     if connection.vendor == "postgresql":
-        ids = RawSQL("SELECT unnest(%s::bigint[])", [visible])
-    else:
-        ids = RawSQL("SELECT value FROM json_each(%s)", [json.dumps(visible)])
-    return Q(**{f"{field}__in": ids})
+        # An array literal as text: psycopg dumps a Python list element by element.
+        return "SELECT unnest(%s::bigint[])", ["{" + ",".join(map(str, visible)) + "}"]
+    return "SELECT value FROM json_each(%s)", [json.dumps(visible)]
 
 
-# The dashboard row, read as plain values (no model instances: 100 rows of four models cost
-# more than the query).
-ROW_FIELDS = (
+# The dashboard's query is written in SQL: building and compiling it with the ORM (joins,
+# five window sums, the filters) took more CPU than PostgreSQL takes to run it, on every page
+# and table swap (bench/bench_dashboard.py). It is the benchmark's baseline query plus the flag
+# counts, which ride along as window sums over every matching row (computed before LIMIT).
+ROW_KEYS = (
     "goal_id",
-    "goal__name",
+    "goal_name",
     "learner_id",
-    "learner__first_name",
-    "learner__last_name",
-    "organization__name",
+    "learner_first_name",
+    "learner_last_name",
+    "organization_name",
     "tier",
     "latest_value",
     "latest_date",
@@ -204,83 +193,154 @@ ROW_FIELDS = (
     "flag",
     "explanation",
 )
-ROW_KEYS = tuple(f.replace("__", "_") for f in ROW_FIELDS)
+DASHBOARD_FROM = """
+FROM monitoring_goalstatus gs
+JOIN plans_goal g ON g.id = gs.goal_id
+JOIN plans_plan p ON p.id = g.plan_id
+JOIN people_learner l ON l.id = gs.learner_id
+JOIN people_organization o ON o.id = gs.organization_id
+"""
+DASHBOARD_FLAGS = ["", *Flag.values]
+DASHBOARD_PAGE = f"""
+SELECT gs.goal_id, g.name, gs.learner_id, l.first_name, l.last_name, o.name, gs.tier,
+       gs.latest_value, gs.latest_date, gs.unit, gs.trend_per_week, gs.aim_per_week,
+       gs.flag, gs.explanation,
+       {", ".join(["SUM(CASE WHEN gs.flag = %s THEN 1 ELSE 0 END) OVER ()"] * len(DASHBOARD_FLAGS))}
+{DASHBOARD_FROM}
+WHERE {{where}}
+ORDER BY {{order}}
+LIMIT %s OFFSET %s
+"""
+SORTS = {
+    "learner": "l.last_name, l.first_name, g.name",
+    "goal": "g.name, l.last_name",
+    "flag": "gs.flag_rank, gs.latest_date, l.last_name",
+    "latest": "gs.latest_value DESC, l.last_name",
+    "trend": "gs.trend_per_week DESC, l.last_name",
+    "days": "gs.latest_date, l.last_name",
+    "school": "o.name, l.last_name",
+}
 
 
-def dashboard_statuses(
-    user, *, school=None, tier=None, staff=None, flag=None, sort="flag", visible=None
-):
-    """The goal statuses of every current goal of the learners the user may see, filtered
-    and sorted (a queryset; `dashboard_page` reads one page of it)."""
-    visible = visible_learners(user) if visible is None else visible
-    rows = GoalStatus.objects.filter(in_learners(visible)).filter(
-        goal__plan__status=Plan.Status.APPROVED
-    )
+def dashboard_where(visible, *, school=None, tier=None, staff=None, flag=None):
+    """(SQL condition, params) for the current goals of the visible learners, filtered by
+    school, tier, staff (an active case assignment) and flag ("any", "none" or a flag)."""
+    ids, params = _ids_sql(visible)
+    where = [f"p.status = %s AND gs.learner_id IN ({ids})"]
+    params = [Plan.Status.APPROVED.value, *params]
     if school:
-        rows = rows.filter(organization_id=school)
+        where.append("gs.organization_id = %s")
+        params.append(school)
     if tier:
-        rows = rows.filter(tier=tier)
+        where.append("gs.tier = %s")
+        params.append(tier)
     if staff:
-        today = timezone.localdate()
-        rows = rows.filter(
-            Exists(
-                CaseAssignment.objects.active(today).filter(
-                    learner_id=OuterRef("learner_id"), staff_id=staff
-                )
-            )
+        # The assignment rule stays in CaseAssignment.active (compiled only for this filter).
+        sql, more = (
+            CaseAssignment.objects.active()
+            .filter(staff_id=staff)
+            .values("learner_id")
+            .query.sql_with_params()
         )
+        where.append(f"gs.learner_id IN ({sql})")
+        params += more
     if flag == "any":
-        rows = rows.exclude(flag="")
+        where.append("gs.flag <> ''")
     elif flag == "none":
-        rows = rows.filter(flag="")
+        where.append("gs.flag = ''")
     elif flag in Flag.values:
-        rows = rows.filter(flag=flag)
-    return rows.order_by(*SORTS.get(sort, SORTS["flag"]))
+        where.append("gs.flag = %s")
+        params.append(flag)
+    return " AND ".join(where), params
 
 
-def flag_counts(statuses):
-    """{flag: number of goals} over every row of the filtered dashboard ("" = no flag)."""
-    return dict(
-        statuses.order_by().values_list("flag").annotate(n=Count("pk")).values_list("flag", "n")
-    )
+def _date(value):
+    # SQLite hands a date column back as text.
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def dashboard_page(statuses, page, size):
+def dashboard_page(visible, *, page=1, size=100, sort="flag", **filters):
     """One page of rows (dicts of ROW_KEYS) and the flag counts of ALL matching rows, in one
-    query: the counts ride along as window sums over the whole filtered set (computed before
-    LIMIT). A page past the end (no rows, so no counts) costs a count query and a re-read of
+    query. A page past the end (no rows, so no counts) costs a count query and a re-read of
     the last page. Returns (rows, counts, page)."""
-    flags = ["", *Flag.values]
-    windows = {
-        f"n{i}": Window(Sum(Case(When(flag=value, then=1), default=0, output_field=IntegerField())))
-        for i, value in enumerate(flags)
-    }
-    query = statuses.annotate(**windows).values_list(*ROW_FIELDS, *windows)
-    found = list(query[(page - 1) * size : page * size])
-    if not found:
-        counts = flag_counts(statuses)
-        last = max(1, -(-sum(counts.values()) // size))
-        if page <= last:
-            return [], counts, page
-        return dashboard_page(statuses, last, size)
-    width = len(ROW_FIELDS)
-    counts = {value: n for value, n in zip(flags, found[0][width:], strict=True) if n}
-    return [dict(zip(ROW_KEYS, row[:width], strict=True)) for row in found], counts, page
+    where, params = dashboard_where(visible, **filters)
+    sql = DASHBOARD_PAGE.format(where=where, order=SORTS.get(sort, SORTS["flag"]))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*DASHBOARD_FLAGS, *params, size, (page - 1) * size])
+        found = cursor.fetchall()
+        if not found:
+            cursor.execute(
+                f"SELECT gs.flag, COUNT(*) {DASHBOARD_FROM} WHERE {where} GROUP BY gs.flag",
+                params,
+            )
+            counts = dict(cursor.fetchall())
+            last = max(1, -(-sum(counts.values()) // size))
+            if page <= last:
+                return [], counts, page
+            return dashboard_page(visible, page=last, size=size, sort=sort, **filters)
+    width = len(ROW_KEYS)
+    counts = {value: n for value, n in zip(DASHBOARD_FLAGS, found[0][width:], strict=True) if n}
+    rows = []
+    for row in found:
+        row = dict(zip(ROW_KEYS, row[:width], strict=True))
+        row["latest_date"] = _date(row["latest_date"])
+        rows.append(row)
+    return rows, counts, page
 
 
 def dashboard_filters(user, visible=None):
-    """Choices for the school and staff filters, from the learners the user may see."""
+    """Choices for the school and staff filters, from the learners the user may see:
+    ([(organization id, name)], [(staff id, name)]).
+
+    Cached for a caseload (a list of ids): two queries and their model instances cost more
+    than the dashboard's own rows, and the choices change rarely. The key names the learner
+    ids and the day (assignments start and end by date), so a change in what the user may see
+    is never served from the cache; a change to a name or an assignment clears it
+    (`signals.py`), and FILTERS_TTL bounds what another process may still hold. The choices
+    are labels only: the rows are always read with the user's access rule."""
     visible = visible_learners(user) if visible is None else visible
-    schools = Organization.objects.filter(
-        pk__in=Learner.objects.filter(in_learners(visible, "pk")).values("organization_id")
-    ).order_by("name")
-    staff = (
-        StaffMember.objects.filter(
-            pk__in=CaseAssignment.objects.active().filter(in_learners(visible)).values("staff_id")
+    if not isinstance(visible, list):
+        return _dashboard_filters(visible)
+    today = timezone.localdate()
+    digest = hashlib.sha1(",".join(map(str, visible)).encode()).hexdigest()
+    key = f"monitoring:filters:{cache.get(FILTERS_VERSION, 0)}:{today}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = _dashboard_filters(visible, today)
+        cache.set(key, found, FILTERS_TTL)
+    return found
+
+
+FILTERS_VERSION = "monitoring:filters:version"
+FILTERS_TTL = 300  # seconds
+
+
+def forget_dashboard_filters():
+    """Drop every cached set of filter choices (a new version makes the old keys unreachable)."""
+    try:
+        cache.incr(FILTERS_VERSION)
+    except ValueError:
+        cache.set(FILTERS_VERSION, 1, None)
+
+
+def _dashboard_filters(visible, today=None):
+    schools = list(
+        Organization.objects.filter(
+            pk__in=Learner.objects.filter(in_learners(visible, "pk")).values("organization_id")
         )
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name")
+        .order_by("name")
+        .values_list("pk", "name")
     )
+    staff = [
+        (pk, f"{first} {last}".strip() or username)
+        for pk, first, last, username in StaffMember.objects.filter(
+            pk__in=CaseAssignment.objects.active(today)
+            .filter(in_learners(visible))
+            .values("staff_id")
+        )
+        .order_by("user__last_name", "user__first_name")
+        .values_list("pk", "user__first_name", "user__last_name", "user__username")
+    ]
     return schools, staff
 
 

@@ -51,10 +51,9 @@ def dashboard(request):
         "sort": request.GET.get("sort") or "flag",
     }
     visible = queries.visible_learners(request.user)
-    selected = queries.dashboard_statuses(request.user, visible=visible, **filters)
     # One query: a page of rows with the flag counts of every matching goal.
     wanted = max(_int_or_none(request.GET.get("page")) or 1, 1)
-    rows, counts, page = queries.dashboard_page(selected, wanted, PAGE_SIZE)
+    rows, counts, page = queries.dashboard_page(visible, page=wanted, size=PAGE_SIZE, **filters)
     total = sum(counts.values())
     pages = max(1, -(-total // PAGE_SIZE))
     today = timezone.localdate()

@@ -108,3 +108,29 @@ def test_postgresql_refuses_update_and_delete_even_in_plain_sql(world, sql):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(sql)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the append lock is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_keep_one_chain():
+    """Four connections appending at once, in and out of their own transactions: the lock
+    orders them, and every entry's prev_hash is the entry before it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    def append(n):
+        try:
+            for i in range(15):
+                if i % 3:
+                    record("learner.view", detail={"writer": n, "i": i})
+                else:
+                    with transaction.atomic():
+                        record("learner.change", detail={"writer": n, "i": i})
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(append, range(4)))
+    report = verify_chain()
+    assert report.ok and report.checked == 60

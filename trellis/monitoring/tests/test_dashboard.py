@@ -123,3 +123,32 @@ def test_families_and_outsiders_have_no_dashboard(client, world, goals):
     for persona in ("guardian", "outsider"):
         client.force_login(getattr(world, persona))
         assert client.get("/dashboard/").status_code == 404
+
+
+def test_a_large_organization_is_read_through_the_access_subquery(
+    client, world, goals, monkeypatch
+):
+    monkeypatch.setattr("trellis.monitoring.queries.ID_LIST_LIMIT", 1)
+    client.force_login(world.program_admin)
+    assert sorted(names(client.get("/dashboard/"))) == ["Fluency", "Math facts", "Spelling"]
+    staff = world.assistant.staff.pk
+    assert sorted(names(client.get(f"/dashboard/?staff={staff}"))) == ["Fluency", "Math facts"]
+
+
+def filter_choices(response):
+    return [dict(response.context[name]) for name in ("schools", "staff")]
+
+
+def test_filter_choices_follow_assignments_and_names(client, world, goals):
+    client.force_login(world.program_admin)
+    schools, staff = filter_choices(client.get("/dashboard/"))
+    assert sorted(schools.values()) == ["Alder School", "Birch School"]
+    assert world.other_assistant.staff.pk in staff
+    world.classmate.assignments.update(ends_on=TODAY - dt.timedelta(days=400))
+    for assignment in world.classmate.assignments.all():
+        assignment.save()  # what a page or the admin does: the cached choices are dropped
+    world.other_school.name = "Cedar School"
+    world.other_school.save()
+    schools, staff = filter_choices(client.get("/dashboard/"))
+    assert sorted(schools.values()) == ["Alder School", "Cedar School"]
+    assert world.other_assistant.staff.pk not in staff

@@ -264,3 +264,11 @@ def make_dose(world, learner, *, order=None, status="given", by=None):
         status=status,
         recorded_by=by or world.nurse,
     )
+
+
+def sign_in_page(page, live_server, username, password=PASSWORD):
+    """Sign in through the sign-in form in a real browser (Playwright page)."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from trellis.credentials.models import Credential, Kind
 from trellis.people.models import Role
-from trellis.testing import PASSWORD, make_staff
+from trellis.testing import make_staff, sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,13 +19,6 @@ def phone(chromium):
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_a_restraint_report_from_filing_to_sign_off(phone, live_server, world):
@@ -40,7 +33,7 @@ def test_a_restraint_report_from_filing_to_sign_off(phone, live_server, world):
     )
     yesterday = (date.today() - timedelta(days=1)).isoformat()
 
-    sign_in(page, live_server, "technician")
+    sign_in_page(page, live_server, "technician")
     page.goto(f"{live_server.url}/learners/{world.client.pk}/incidents/new/")
     restraint = page.locator("#restraint-section")
     expect(restraint).to_be_hidden()  # a short form until the type asks for more
@@ -67,7 +60,7 @@ def test_a_restraint_report_from_filing_to_sign_off(phone, live_server, world):
     expect(page.get_by_text("Filed, awaiting review")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
-    sign_in(page, live_server, "bcba")
+    sign_in_page(page, live_server, "bcba")
     notifications = page.get_by_role("link", name="Notifications")
     expect(notifications).to_contain_text("1")
     notifications.click()

@@ -10,16 +10,9 @@ from playwright.sync_api import expect
 from trellis.monitoring.status import evaluate_goal
 from trellis.monitoring.tests.helpers import START, add_probes, monitored_goal, recorder
 from trellis.plans.models import Phase
-from trellis.testing import PASSWORD
+from trellis.testing import sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_the_supervisor_accepts_a_change_and_sees_the_new_phase(page, live_server, world):
@@ -37,7 +30,7 @@ def test_the_supervisor_accepts_a_change_and_sees_the_new_phase(page, live_serve
         lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
     )
 
-    sign_in(page, live_server, "supervisor")
+    sign_in_page(page, live_server, "supervisor")
     page.goto(f"{live_server.url}/dashboard/")
     table = page.locator("#dashboard-table")
     expect(table.get_by_role("link", name="Math facts")).to_be_visible()

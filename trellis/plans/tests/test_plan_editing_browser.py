@@ -5,20 +5,13 @@ import pytest
 from playwright.sync_api import expect
 
 from trellis.plans import actions
-from trellis.testing import PASSWORD
+from trellis.testing import sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_a_supervisor_removes_a_draft_goal(page, live_server, world, draft):
-    sign_in(page, live_server, "supervisor")
+    sign_in_page(page, live_server, "supervisor")
     page.goto(f"{live_server.url}/plans/{draft.pk}/")
     page.get_by_role("link", name="Requesting").click()
     confirm = page.get_by_role("button", name="Yes, remove the goal")
@@ -37,7 +30,7 @@ def test_a_supervisor_renames_an_abc_option(page, live_server, world):
     option = actions.save_abc_option(
         world.supervisor, world.school, kind="antecedent", label="Transition", code="transition"
     )
-    sign_in(page, live_server, "supervisor")
+    sign_in_page(page, live_server, "supervisor")
     page.goto(f"{live_server.url}/organizations/lists/?organization={world.school.pk}")
     edit = page.locator("details", has_text="Rename or reorder “Transition”")
     edit.get_by_text("Rename or reorder").click()

@@ -81,6 +81,11 @@ def test_sorting(client, world, goals):
     response = client.get("/dashboard/?sort=latest")
     values = [row["latest_value"] for row in response.context["rows"]]
     assert values == sorted(values, reverse=True)
+    client.force_login(world.program_admin)
+    schools = [
+        r["organization_name"] for r in client.get("/dashboard/?sort=school").context["rows"]
+    ]
+    assert schools == ["Alder School", "Alder School", "Birch School"]
 
 
 def test_days_since_data_and_trend_are_shown(client, world, goals):

@@ -530,8 +530,8 @@ def to_svg(fig: Figure, *, title: str, desc: str, key: str = "g") -> str:
 def to_bytes(fig: Figure, fmt: str) -> bytes:
     buf = io.BytesIO()
     if fmt == "png":
-        # zlib's fastest level: the default (6) spent a third of the PNG's time compressing,
-        # for a file about an eighth smaller.
+        # zlib's fastest level: about a tenth less CPU per graph than the default (6), for a
+        # file about 15% larger.
         fig.savefig(buf, format="png", dpi=150, pil_kwargs={"compress_level": 1})
     else:
         fig.savefig(buf, format=fmt, dpi=100)

@@ -24,7 +24,7 @@ from trellis.collect.queries import goal_data_points, unit_of
 from trellis.monitoring import graphs
 from trellis.monitoring.models import Flag, NormBand, Recommendation
 from trellis.monitoring.status import run_rules
-from trellis.people.access import is_staff_for, staff_of
+from trellis.people.access import is_staff_for, learner_ids_sql, staff_of
 from trellis.people.models import CaseAssignment, Learner, Organization, StaffMember
 from trellis.plans.access import get_goal_or_404  # noqa: F401 - re-exported for the views
 from trellis.plans.models import INTERVAL_MEASURES, Measure, Plan
@@ -149,9 +149,13 @@ ID_LIST_LIMIT = 2000
 def visible_learners(user):
     """The active learners the user may see, to reuse within a request: a list of ids for a
     caseload, the subquery itself for a large organization."""
-    query = Learner.objects.visible_to(user).filter(active=True).order_by().values("pk")
-    ids = list(query.values_list("pk", flat=True)[: ID_LIST_LIMIT + 1])
-    return ids if len(ids) <= ID_LIST_LIMIT else query
+    sql, params = learner_ids_sql(user, active_only=True)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT {ID_LIST_LIMIT + 1}", params)
+        ids = sorted(row[0] for row in cursor.fetchall())
+    if len(ids) <= ID_LIST_LIMIT:
+        return ids
+    return Learner.objects.filter(pk__in=RawSQL(sql, params)).values("pk")
 
 
 def in_learners(visible, field="learner_id"):

@@ -11,8 +11,10 @@ Anything else is answered with a 404, so a response never hints that a record ex
 denial is written to the audit log.
 """
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from trellis.audit.log import record
 from trellis.people.models import (
@@ -85,6 +87,50 @@ def visible_learner_filter(user) -> Q:
         # which would leave a superuser with only the learners `other` names (none).
         return Q()
     return staff_learner_filter(user) | family_learner_filter(user)
+
+
+# The rule's SQL per user and day (see learner_ids_sql), at most this many at once.
+_COMPILED_LIMIT = 1024
+_compiled = {}
+
+
+def learner_ids_sql(user, *, staff_only=False, active_only=False):
+    """(SQL, params) of a SELECT of the ids of the learners this user may see
+    (`visible_learner_filter`; `staff_learner_filter` with staff_only), for use as a subquery.
+
+    Building the rule's nested querysets and compiling them cost a hot page more CPU than the
+    database spends running them (bench/bench_dashboard.py, bench/bench_sync.py), so the SQL is
+    compiled once per process for each key below, which names everything the compiled text and
+    its parameters depend on: who the user is, their staff row, their admin paths and the day
+    (assignments in force). Caseloads, supervision and guardian links are read when the SQL
+    runs, so a change to them shows at once. Change the key with the rule.
+    """
+    staff = staff_of(user)
+    key = (
+        user.pk,
+        user.is_authenticated and user.is_active,
+        user.is_superuser,
+        staff.pk if staff is not None else None,
+        tuple(admin_paths(staff)) if staff is not None else (),
+        timezone.localdate(),
+        staff_only,
+        active_only,
+    )
+    found = _compiled.get(key)
+    if found is None:
+        rule = staff_learner_filter(user) if staff_only else visible_learner_filter(user)
+        learners = Learner.objects.filter(rule)
+        if active_only:
+            learners = learners.filter(active=True)
+        try:
+            # No DISTINCT: each condition is an IN over learner ids, which never repeats a row.
+            found = learners.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # NOBODY: Django refuses to compile an IN of nothing
+            found = (f"SELECT id FROM {Learner._meta.db_table} WHERE 1 = 0", ())
+        if len(_compiled) >= _COMPILED_LIMIT:
+            _compiled.clear()
+        _compiled[key] = found
+    return found
 
 
 def is_staff_for(user, learner) -> bool:

@@ -71,3 +71,53 @@ def test_a_superuser_sees_everyone_and_an_inactive_one_nobody(world):
     assert may(root, "view", world.client) and may(root, "change", world.client)
     root.is_active = False
     assert visible(root) == set()
+
+
+def ids_from_sql(user, **options):
+    from django.db import connection
+
+    from trellis.people.access import learner_ids_sql
+
+    sql, params = learner_ids_sql(user, **options)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_the_compiled_rule_admits_the_same_learners_as_the_queryset_for_every_persona(world):
+    from trellis.people.access import staff_learner_filter
+    from trellis.testing import make_user
+
+    world.classmate.active = False
+    world.classmate.save()
+    root = make_user("root", is_staff=True, is_superuser=True)
+    people = [root, world.guardian, world.outsider, world.nurse]
+    people += [world.assistant, world.supervisor, world.program_admin, world.technician]
+    for user in people:
+        for _ in range(2):  # compiled, then from the cache
+            assert ids_from_sql(user) == {x.pk for x in visible(user)}, user
+            staff = set(Learner.objects.filter(staff_learner_filter(user)).values_list("pk"))
+            assert ids_from_sql(user, staff_only=True) == {pk for (pk,) in staff}, user
+            active = {x.pk for x in visible(user) if x.active}
+            assert ids_from_sql(user, active_only=True) == active, user
+
+
+def test_the_compiled_rule_sees_a_change_of_caseload_or_role_at_once(world):
+    from django.contrib.auth.models import User
+
+    from trellis.people.models import Membership, Role
+
+    assert ids_from_sql(world.assistant) == {world.own_learner.pk}
+    assignment = assign(world.assistant, world.classmate)
+    assert ids_from_sql(world.assistant) == {world.own_learner.pk, world.classmate.pk}
+    assignment.ends_on = date.today() - timedelta(days=1)
+    assignment.save()
+    assert ids_from_sql(world.assistant) == {world.own_learner.pk}
+    # A new admin role: the next request's user reads their roles afresh.
+    Membership.objects.create(
+        staff=world.assistant.staff, organization=world.school, role=Role.PROGRAM_ADMIN
+    )
+    fresh = User.objects.get(pk=world.assistant.pk)
+    assert ids_from_sql(fresh) == {world.own_learner.pk, world.classmate.pk}
+    fresh.is_active = False
+    assert ids_from_sql(fresh) == set()

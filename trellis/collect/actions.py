@@ -13,7 +13,8 @@ from typing import NamedTuple
 import orjson
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -22,7 +23,7 @@ from trellis.audit.log import record
 from trellis.collect.events import problem
 from trellis.collect.models import ApiToken, Event, NoteAmendment, Session, SessionNote, Setting
 from trellis.collect.signals import data_points_complete
-from trellis.people.access import CHANGE, may, staff_learner_filter, staff_of
+from trellis.people.access import CHANGE, learner_ids_sql, may, staff_of
 from trellis.people.models import Group, Learner, Role
 from trellis.plans.models import Goal, Plan, PromptHierarchy, Target
 
@@ -188,20 +189,18 @@ class _Context:
         session_ids.discard(None)
         # One query for the sessions' goals: who recorded each session, each goal's measure and
         # learner, and whether the user may record for that learner (the access policy's own
-        # filter, as a subquery). An event's goal (a void's too) must be one of its session's
-        # goals, so no other goal is needed. Plain values, not model instances: building and
-        # compiling those cost more than the query itself, on every sync.
+        # filter, as a subquery compiled once per user and day). An event's goal (a void's too)
+        # must be one of its session's goals, so no other goal is needed. Plain values, not
+        # model instances: building and compiling those cost more than the query itself.
         # Ids are canonical UUID text throughout a batch (see uuid_text).
         self.session_owner = {}
         self.session_goals = defaultdict(set)
         self.goals = {}  # goal id → GoalMeasure
         self.recordable = set()
-        may_record = Learner.objects.filter(
-            staff_learner_filter(user), pk=OuterRef("goal__plan__learner_id")
-        )
+        may_record = Q(goal__plan__learner_id__in=RawSQL(*learner_ids_sql(user, staff_only=True)))
         links = (
             Session.goals.through.objects.filter(session_id__in=session_ids)
-            .annotate(recordable=Exists(may_record))
+            .annotate(recordable=ExpressionWrapper(may_record, output_field=BooleanField()))
             .values_list(
                 "session_id",
                 "session__recorded_by_id",

@@ -69,15 +69,17 @@ def record(action, *, learner=None, obj=None, result="ok", detail=None, user=Non
         ip=ctx.ip,
         detail=detail or {},
     )
-    if connection.vendor == "postgresql" and not _server_side_binding():
+    if connection.vendor == "sqlite" or (
+        connection.vendor == "postgresql" and not _server_side_binding()
+    ):
         _append_in_one_round_trip(entry)
         return entry
+    # PostgreSQL with server-side binding, which cannot send two statements in one query.
     # No savepoint: an entry that fails to write must fail the caller's whole transaction anyway,
     # and a savepoint costs two round trips on every audited request.
     with transaction.atomic(savepoint=False):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
         last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
         entry.prev_hash = last or GENESIS
         entry.hash = entry.compute_hash()
@@ -92,22 +94,28 @@ _FIELDS = [
     if not f.primary_key and f.name not in ("prev_hash", "hash")
 ]
 
-# Two statements sent as one simple query: PostgreSQL runs them as one transaction (or inside
-# the caller's), and READ COMMITTED gives each statement its own snapshot, so the INSERT, which
-# starts after the lock is granted, sees the entry its previous holder committed. The hash is
-# AuditEntry.compute_hash (sha256 of the previous hash + the canonical JSON made in Python)
-# computed where the previous hash is read. One round trip instead of five (BEGIN, lock, read
-# the last hash, INSERT, COMMIT): the audit entry was the most expensive part of a page read.
-_APPEND = f"""
-SELECT pg_advisory_xact_lock({_CHAIN_LOCK});
+# One statement (SQLite) or two sent as one simple query (PostgreSQL, which runs them as one
+# transaction or inside the caller's; READ COMMITTED gives each statement its own snapshot, so
+# the INSERT, which starts after the lock is granted, sees the entry its previous holder
+# committed). The hash is AuditEntry.compute_hash (sha256 of the previous hash + the canonical
+# JSON made in Python) computed where the previous hash is read. One round trip instead of five
+# (BEGIN, lock, read the last hash, INSERT, COMMIT): the audit entry was the most expensive
+# part of a page read.
+_INSERT = f"""
 INSERT INTO {AuditEntry._meta.db_table} ({", ".join(f.column for f in _FIELDS)}, prev_hash, hash)
-SELECT {", ".join(["%s"] * len(_FIELDS))}, head.hash,
-       encode(sha256(convert_to(head.hash || %s, 'UTF8')), 'hex')
+SELECT {", ".join(["%s"] * len(_FIELDS))}, head.hash, {{sha256_hex}}
 FROM (SELECT COALESCE(
     (SELECT hash FROM {AuditEntry._meta.db_table} ORDER BY id DESC LIMIT 1), %s
 ) AS hash) AS head
 RETURNING id, prev_hash, hash
 """
+_APPEND = {
+    "postgresql": f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK});"
+    + _INSERT.format(sha256_hex="encode(sha256(convert_to(head.hash || %s, 'UTF8')), 'hex')"),
+    # SQLite runs one writer at a time, so the statement itself serializes appends. The hash
+    # is the Python function that apps.py registers on each SQLite connection.
+    "sqlite": _INSERT.format(sha256_hex="trellis_sha256_hex(head.hash || %s)"),
+}
 
 
 def _server_side_binding():
@@ -118,8 +126,10 @@ def _server_side_binding():
 def _append_in_one_round_trip(entry):
     params = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in _FIELDS]
     with connection.cursor() as cursor:
-        cursor.execute(_APPEND, [*params, entry.canonical(), GENESIS])
-        cursor.nextset()  # past the lock's result to the INSERT's
+        # The hash's text goes before the genesis value: the SELECT list comes first.
+        cursor.execute(_APPEND[connection.vendor], [*params, entry.canonical(), GENESIS])
+        if connection.vendor == "postgresql":
+            cursor.nextset()  # past the lock's result to the INSERT's
         entry.pk, entry.prev_hash, entry.hash = cursor.fetchone()
     entry._state.adding = False
     entry._state.db = connection.alias

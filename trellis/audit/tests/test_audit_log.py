@@ -134,3 +134,19 @@ def test_concurrent_appends_keep_one_chain():
         list(pool.map(append, range(4)))
     report = verify_chain()
     assert report.ok and report.checked == 60
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side binding is psycopg's")
+def test_with_server_side_binding_an_append_still_takes_the_lock_and_keeps_the_chain(
+    world, monkeypatch
+):
+    from django.test.utils import CaptureQueriesContext
+
+    # Server-side binding cannot send the lock and the INSERT as one query.
+    monkeypatch.setattr("trellis.audit.log._server_side_binding", lambda: True)
+    with CaptureQueriesContext(connection) as queries:
+        record("learner.view", learner=world.own_learner)
+    assert "pg_advisory_xact_lock" in queries.captured_queries[0]["sql"]
+    record("learner.view", learner=world.own_learner)
+    report = verify_chain()
+    assert report.ok and report.checked == AuditEntry.objects.count()

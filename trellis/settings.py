@@ -97,7 +97,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "trellis.accounts.backends.ModelBackend",
 ]
 
 # NIST SP 800-63B: length over composition rules, a check against common passwords, no forced

@@ -8,7 +8,7 @@ import os
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import connection, transaction
 
 from trellis.incidents.models import Notification
 from trellis.people.access import may
@@ -97,8 +97,18 @@ def notify(users, *, kind, message, url="", incident=None, email_subject=None, e
     return created
 
 
+# Every page's nav shows this count: the ORM spent ten times the query's own time compiling
+# it (0.19 ms against 0.013 on SQLite), a tenth of a light page's server time.
+_UNREAD = (
+    f"SELECT COUNT(*) FROM {Notification._meta.db_table} "
+    "WHERE recipient_id = %s AND read_at IS NULL"
+)
+
+
 def unread_count(user):
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    with connection.cursor() as cursor:
+        cursor.execute(_UNREAD, [user.pk])
+        return cursor.fetchone()[0]
 
 
 def staff_users_with_role(organization, role):

@@ -14,7 +14,8 @@ Measured: `GET /dashboard/` (the full page: filters, flag counts, first page of 
 the htmx table swap (`?flag=any`), each through the whole Django stack (sessions, auth, CSP,
 audit entry, template) with the test client: server time p50/p95 in ms. The baseline is one
 hand-written SQL query returning the same figures for the same page (rows + total, joined,
-filtered to the supervisor's learners, ordered, LIMIT 100), timed with a raw cursor.
+filtered to the supervisor's learners, ordered, LIMIT 100), timed with a raw cursor. The
+three are timed in turn, round by round, so a drift in the machine's speed shows in all three.
 For scale, the same figures computed straight from the events (no rollup) are timed once.
 
 BENCH_KEEPDB=1 keeps the database (and, on SQLite, the file in TRELLIS_DATA_DIR: set it to a
@@ -377,23 +378,23 @@ def run(connection, Client):
             found = cursor.fetchall()
         assert found and found[0][-1] == len(goals), found[:1]
 
-    cpu = {}
-
-    def timed(fn, runs=RUNS):
+    # Interleaved, round by round (the query twice, the page, the table), so that a machine
+    # whose speed drifts during the run (a shared VM) slows the baseline and the pages alike.
+    cases = {raw: 2, page: 1, table: 1}
+    wall = {fn: [] for fn in cases}
+    spent = {fn: [] for fn in cases}
+    for fn in cases:
         for _ in range(3):
             fn()
-        out, spent = [], []
-        for _ in range(runs):
-            t, c = time.perf_counter(), time.process_time()
-            fn()
-            out.append((time.perf_counter() - t) * 1000)
-            spent.append((time.process_time() - c) * 1000)
-        cpu[fn] = statistics.median(spent)
-        return out
-
-    raw_ms = timed(raw, RUNS * 2)
-    page_ms = timed(page)
-    table_ms = timed(table)
+    for _ in range(RUNS):
+        for fn, times in cases.items():
+            for _ in range(times):
+                t, c = time.perf_counter(), time.process_time()
+                fn()
+                wall[fn].append((time.perf_counter() - t) * 1000)
+                spent[fn].append((time.process_time() - c) * 1000)
+    cpu = {fn: statistics.median(values) for fn, values in spent.items()}
+    raw_ms, page_ms, table_ms = wall[raw], wall[page], wall[table]
     base = statistics.median(raw_ms)
     print(f"\nSupervisor's dashboard, {len(goals)} goals ({RUNS} requests each), server time ms:")
     print("  (wall p50 / p95; cpu = this process's CPU p50, without the database server's)")

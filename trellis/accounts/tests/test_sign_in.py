@@ -85,3 +85,26 @@ def test_changing_a_password_names_what_is_wrong_and_keeps_the_session(client, w
     )
     assert response.status_code == 302
     assert client.get("/caseload/").status_code == 200
+
+
+def test_a_signed_in_request_reads_the_user_and_their_staff_row_in_one_query(
+    client, world, django_assert_num_queries
+):
+    from django.contrib.auth import SESSION_KEY, get_user
+    from django.test import RequestFactory
+
+    client.post("/accounts/login/", {"username": "assistant", "password": PASSWORD})
+    request = RequestFactory().get("/")
+    request.session = client.session
+    assert request.session[SESSION_KEY] == str(world.assistant.pk)
+    user = get_user(request)  # the session's row is read here, then the user's
+    with django_assert_num_queries(0):
+        assert user.staff == world.assistant.staff
+
+
+def test_a_deactivated_user_is_signed_out_on_their_next_request(client, world):
+    client.post("/accounts/login/", {"username": "assistant", "password": PASSWORD})
+    world.assistant.is_active = False
+    world.assistant.save()
+    response = client.get("/caseload/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")

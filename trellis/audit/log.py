@@ -69,17 +69,17 @@ def record(action, *, learner=None, obj=None, result="ok", detail=None, user=Non
         ip=ctx.ip,
         detail=detail or {},
     )
-    if connection.vendor == "sqlite" or (
-        connection.vendor == "postgresql" and not _server_side_binding()
-    ):
+    if _one_statement():
         _append_in_one_round_trip(entry)
         return entry
-    # PostgreSQL with server-side binding, which cannot send two statements in one query.
-    # No savepoint: an entry that fails to write must fail the caller's whole transaction anyway,
-    # and a savepoint costs two round trips on every audited request.
+    # PostgreSQL with server-side binding (which cannot send two statements in one query), or
+    # SQLite before 3.35 (no RETURNING). No savepoint: an entry that fails to write must fail the
+    # caller's whole transaction anyway, and a savepoint costs two round trips on every
+    # audited request.
     with transaction.atomic(savepoint=False):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
         last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
         entry.prev_hash = last or GENESIS
         entry.hash = entry.compute_hash()
@@ -118,9 +118,11 @@ _APPEND = {
 }
 
 
-def _server_side_binding():
+def _one_statement():
+    if connection.vendor == "sqlite":
+        return connection.features.can_return_columns_from_insert  # SQLite 3.35+
     # Several statements in one query need psycopg's client-side binding (Django's default).
-    return bool(connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"))
+    return not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding")
 
 
 def _append_in_one_round_trip(entry):

@@ -72,20 +72,25 @@ def record(action, *, learner=None, obj=None, result="ok", detail=None, user=Non
     if _one_statement():
         _append_in_one_round_trip(entry)
         return entry
-    # PostgreSQL with server-side binding (which cannot send two statements in one query), or
-    # SQLite before 3.35 (no RETURNING). No savepoint: an entry that fails to write must fail the
-    # caller's whole transaction anyway, and a savepoint costs two round trips on every
-    # audited request.
-    with transaction.atomic(savepoint=False):
+    # SQLite, and PostgreSQL with server-side binding (which cannot send two statements in one
+    # query). SQLite has no sha256 of its own, and hashing through a Python function inside the
+    # INSERT deadlocked the test server: its shared-cache database holds a lock while the
+    # function waits for the GIL. BEGIN IMMEDIATE (settings) holds SQLite's write lock from the
+    # read of the last hash to the insert. No savepoint: an entry that fails to write must fail
+    # the caller's whole transaction anyway, and a savepoint costs two round trips.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
-        last = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first()
-        entry.prev_hash = last or GENESIS
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+        # Plain SQL: the ORM spent more time compiling this read than SQLite spends running it.
+        cursor.execute(_LAST_HASH)
+        last = cursor.fetchone()
+        entry.prev_hash = last[0] if last else GENESIS
         entry.hash = entry.compute_hash()
         entry.save()
     return entry
 
+
+_LAST_HASH = f"SELECT hash FROM {AuditEntry._meta.db_table} ORDER BY id DESC LIMIT 1"
 
 # The fields written by an append, in table order (everything but the id and the two hashes).
 _FIELDS = [
@@ -94,44 +99,34 @@ _FIELDS = [
     if not f.primary_key and f.name not in ("prev_hash", "hash")
 ]
 
-# One statement (SQLite) or two sent as one simple query (PostgreSQL, which runs them as one
-# transaction or inside the caller's; READ COMMITTED gives each statement its own snapshot, so
-# the INSERT, which starts after the lock is granted, sees the entry its previous holder
-# committed). The hash is AuditEntry.compute_hash (sha256 of the previous hash + the canonical
-# JSON made in Python) computed where the previous hash is read. One round trip instead of five
-# (BEGIN, lock, read the last hash, INSERT, COMMIT): the audit entry was the most expensive
-# part of a page read.
-_INSERT = f"""
+# Two statements sent as one simple query: PostgreSQL runs them as one transaction (or inside
+# the caller's), and READ COMMITTED gives each statement its own snapshot, so the INSERT, which
+# starts after the lock is granted, sees the entry its previous holder committed. The hash is
+# AuditEntry.compute_hash (sha256 of the previous hash + the canonical JSON made in Python)
+# computed where the previous hash is read. One round trip instead of five (BEGIN, lock, read
+# the last hash, INSERT, COMMIT): the audit entry was the most expensive part of a page read.
+_APPEND = f"""
+SELECT pg_advisory_xact_lock({_CHAIN_LOCK});
 INSERT INTO {AuditEntry._meta.db_table} ({", ".join(f.column for f in _FIELDS)}, prev_hash, hash)
-SELECT {", ".join(["%s"] * len(_FIELDS))}, head.hash, {{sha256_hex}}
-FROM (SELECT COALESCE(
-    (SELECT hash FROM {AuditEntry._meta.db_table} ORDER BY id DESC LIMIT 1), %s
-) AS hash) AS head
+SELECT {", ".join(["%s"] * len(_FIELDS))}, head.hash,
+       encode(sha256(convert_to(head.hash || %s, 'UTF8')), 'hex')
+FROM (SELECT COALESCE(({_LAST_HASH}), %s) AS hash) AS head
 RETURNING id, prev_hash, hash
 """
-_APPEND = {
-    "postgresql": f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK});"
-    + _INSERT.format(sha256_hex="encode(sha256(convert_to(head.hash || %s, 'UTF8')), 'hex')"),
-    # SQLite runs one writer at a time, so the statement itself serializes appends. The hash
-    # is the Python function that apps.py registers on each SQLite connection.
-    "sqlite": _INSERT.format(sha256_hex="trellis_sha256_hex(head.hash || %s)"),
-}
 
 
 def _one_statement():
-    if connection.vendor == "sqlite":
-        return connection.features.can_return_columns_from_insert  # SQLite 3.35+
     # Several statements in one query need psycopg's client-side binding (Django's default).
-    return not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding")
+    return connection.vendor == "postgresql" and not connection.settings_dict.get(
+        "OPTIONS", {}
+    ).get("server_side_binding")
 
 
 def _append_in_one_round_trip(entry):
     params = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in _FIELDS]
     with connection.cursor() as cursor:
-        # The hash's text goes before the genesis value: the SELECT list comes first.
-        cursor.execute(_APPEND[connection.vendor], [*params, entry.canonical(), GENESIS])
-        if connection.vendor == "postgresql":
-            cursor.nextset()  # past the lock's result to the INSERT's
+        cursor.execute(_APPEND, [*params, entry.canonical(), GENESIS])
+        cursor.nextset()  # past the lock's result to the INSERT's
         entry.pk, entry.prev_hash, entry.hash = cursor.fetchone()
     entry._state.adding = False
     entry._state.db = connection.alias

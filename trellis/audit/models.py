@@ -12,11 +12,6 @@ import json
 from django.db import models
 
 
-def sha256_hex(text: str) -> str:
-    """An entry's hash: of the previous entry's hash followed by its canonical JSON."""
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 class AppendOnly(Exception):
     pass
 
@@ -73,7 +68,7 @@ class AuditEntry(models.Model):
         raise AppendOnly("The audit log cannot be deleted.")
 
     def compute_hash(self) -> str:
-        return sha256_hex(self.prev_hash + self.canonical())
+        return hashlib.sha256((self.prev_hash + self.canonical()).encode()).hexdigest()
 
     def canonical(self) -> str:
         """The entry's content as canonical JSON (ASCII), the part of its hash after the

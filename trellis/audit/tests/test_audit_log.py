@@ -137,8 +137,8 @@ def test_concurrent_appends_keep_one_chain():
 
 
 def test_where_an_append_cannot_be_one_statement_it_still_keeps_the_chain(world, monkeypatch):
-    """PostgreSQL with server-side binding (the lock and the INSERT cannot go as one query), or
-    SQLite before 3.35 (no RETURNING): the append reads the last hash and inserts."""
+    """SQLite, or PostgreSQL with server-side binding (the lock and the INSERT cannot go as one
+    query): the append takes the lock, reads the last hash and inserts."""
     from django.test.utils import CaptureQueriesContext
 
     monkeypatch.setattr("trellis.audit.log._one_statement", lambda: False)

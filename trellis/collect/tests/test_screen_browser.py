@@ -1,6 +1,7 @@
 """In real headless Chromium: an assistant records a session with the network gone, reloads the
 screen offline, and every event reaches the server exactly once when the network returns."""
 
+import time
 import uuid
 
 import pytest
@@ -40,6 +41,14 @@ def device_events(page):
             open.onerror = () => reject(open.error);
         })"""
     )
+
+
+def wait_for_device_events(page, count, timeout=5.0):
+    """Until the device holds `count` events: a tap shows at once, and is stored a moment later."""
+    deadline = time.monotonic() + timeout
+    while len(device_events(page)) < count:
+        assert time.monotonic() < deadline, device_events(page)
+        page.wait_for_timeout(20)
 
 
 def open_screen(page, live_server, session):
@@ -200,6 +209,7 @@ def test_a_session_started_with_no_network_reaches_the_server_with_its_events(
     counter = control(page, counted)
     for _ in range(3):
         counter.locator("button.plus").click()
+    wait_for_device_events(page, 3)
     page.reload()  # still no network
     expect(counter.locator(".count")).to_have_text("3")
     page.get_by_role("button", name="Plans & crisis").click()

@@ -253,7 +253,7 @@ def generate(rng):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {table}")
-    return supervisor, sup_staff, goals, count, days[-1]
+    return supervisor, goals, count, days[-1]
 
 
 _ORIGINAL_RENDER = None
@@ -312,7 +312,7 @@ def run(connection, Client):
         print(f"Kept from an earlier run: {len(goals)} goals, {Event.objects.count():,} events")
     else:
         t0 = time.perf_counter()
-        supervisor, _, goals, events, last_day = generate(rng)
+        supervisor, goals, events, last_day = generate(rng)
         print(
             f"Generated {LEARNERS} learners, {len(goals)} goals, {events:,} events "
             f"in {time.perf_counter() - t0:.0f} s"

@@ -20,13 +20,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
-from matplotlib.artist import Artist  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.markers import MarkerStyle  # noqa: E402
-from matplotlib.path import Path  # noqa: E402
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullFormatter  # noqa: E402
-from matplotlib.transforms import IdentityTransform  # noqa: E402
 
 from trellis.analysis import progress  # noqa: E402
 from trellis.analysis._base import AnalysisError  # noqa: E402
@@ -171,52 +166,11 @@ def _phase_lines(ax, phases: list[PhaseInfo], lo: float, hi: float):
         )
 
 
-class Marks(Artist):
-    """The same marker at many data points, drawn as one compound path.
-
-    A line's markers cost a quarter of a 500-point SVG graph's time, because matplotlib's SVG
-    backend writes a `<use>` for each marker and works out its style again each time. One path
-    with every marker in it draws the same marks in one pass, in every format.
-    """
-
-    def __init__(self, xs, ys, *, marker="o", size=4.0, color=DATA):
-        super().__init__()
-        self.xy = np.column_stack([xs, ys]).astype(float)
-        self.marker = MarkerStyle(marker)
-        self.size = size  # in points, as a Line2D's markersize
-        self.color = color
-        self.set_zorder(2.1)  # over the line through them, as a line's own markers are
-
-    def draw(self, renderer):
-        if not self.get_visible() or not len(self.xy):
-            return
-        centers = self.axes.transData.transform(self.xy)
-        shape = self.marker.get_path()
-        outline = self.marker.get_transform().transform(shape.vertices)
-        outline *= renderer.points_to_pixels(self.size)
-        vertices = outline[None, :, :] + centers[:, None, :]
-        codes = shape.codes
-        if codes is None:  # a plain polyline, e.g. "_" or "x"
-            codes = np.full(len(outline), Path.LINETO, dtype=Path.code_type)
-            codes[0] = Path.MOVETO
-        path = Path(vertices.reshape(-1, 2), np.tile(codes, len(centers)))
-        gc = renderer.new_gc()
-        self._set_gc_clip(gc)
-        gc.set_foreground(self.color)
-        gc.set_linewidth(1.0)  # the marker edge a Line2D draws
-        face = matplotlib.colors.to_rgba(self.color) if self.marker.is_filled() else None
-        renderer.draw_path(gc, path, IdentityTransform(), face)
-        gc.restore()
-        self.stale = False
-
-
-def _data_paths(ax, points: list[Point]):
-    """Each phase's run of points: a line through them, and a dot on each."""
+def _data_paths(ax, points: list[Point], *, marker="o"):
     for run in runs(points):
         xs = [_day(p.date) for p in run]
         ys = [p.value for p in run]
-        ax.plot(xs, ys, color=DATA, linewidth=1.4)
-        ax.add_artist(Marks(xs, ys))
+        ax.plot(xs, ys, color=DATA, marker=marker, markersize=4, linewidth=1.4)
 
 
 def _aim_and_trend(ax, data: GraphData, lo: float, hi: float):
@@ -420,14 +374,26 @@ def celeration_chart(data: GraphData) -> Figure:
     for _phase_id, name, rows, result, problem in phases:
         xs = [_day(r[0]) for r in rows]
         rates = [(r[1] / r[2]) if r[1] > 0 else None for r in rows]
-        ax.add_artist(
-            Marks([x for x, r in zip(xs, rates, strict=True) if r], [r for r in rates if r])
+        ax.plot(
+            [x for x, r in zip(xs, rates, strict=True) if r],
+            [r for r in rates if r],
+            linestyle="none",
+            marker="o",
+            markersize=4,
+            color=DATA,
         )
         zeros = [(x, 1 / r[2]) for x, r, rate in zip(xs, rows, rates, strict=True) if not rate]
         if zeros:
-            ax.add_artist(Marks([z[0] for z in zeros], [z[1] for z in zeros], marker="x", size=5))
+            ax.plot(
+                [z[0] for z in zeros],
+                [z[1] for z in zeros],
+                linestyle="none",
+                marker="x",
+                markersize=5,
+                color=DATA,
+            )
         # The record floor (counting time): one response in the observation time.
-        ax.add_artist(Marks(xs, [1 / r[2] for r in rows], marker="_", size=6, color=PHASE))
+        ax.plot(xs, [1 / r[2] for r in rows], linestyle="none", marker="_", color=PHASE)
         if result is not None:
             x0, x1 = min(xs), max(xs)
             ax.plot(

@@ -21,6 +21,7 @@ from trellis.health.models import (
     MedicationOrder,
     MedicationPolicy,
     PrnEffect,
+    default_days,
     local_zone,
 )
 from trellis.incidents.notify import ancestors, notify, nurses_for, supervisors_for
@@ -71,8 +72,16 @@ def order_problems(data) -> dict:
     if data.get("as_needed"):
         if not (data.get("indication") or "").strip():
             problems["indication"] = "An as-needed order needs its indication (when to give it)."
-    elif not data.get("times"):
-        problems["times"] = "Give the scheduled times (e.g. 08:00, 12:00), or mark it as needed."
+    else:
+        if not data.get("times"):
+            problems["times"] = (
+                "Give the scheduled times (e.g. 08:00, 12:00), or mark it as needed."
+            )
+        days = data.get("days")
+        if days is not None and (
+            not days or not all(isinstance(d, int) and 0 <= d <= 6 for d in days)
+        ):
+            problems["days"] = "Choose the days the scheduled times apply (e.g. Mon–Fri)."
     if data.get("ends_on") and data.get("starts_on") and data["ends_on"] < data["starts_on"]:
         problems["ends_on"] = "The order ends before it starts."
     if data.get("consent_on") and data["consent_on"] > date.today():
@@ -88,6 +97,8 @@ def enter_order(*, by, learner, data, stock=None):
     if data.get("controlled") and stock is None:
         problems["stock"] = "A controlled substance needs its starting count."
     _raise(problems)
+    data = dict(data)
+    data["days"] = sorted(set(data.get("days") or default_days(learner.organization)))
     with transaction.atomic():
         order = MedicationOrder.objects.create(learner=learner, entered_by=by, **data)
         if order.controlled:
@@ -118,10 +129,21 @@ def _witness_problems(policy, order, data, by):
     return {}
 
 
+def _aware(value, zone):
+    """A datetime without an offset is the organization's local time."""
+    if value is not None and timezone.is_naive(value):
+        return value.replace(tzinfo=zone)
+    return value
+
+
 def dose_problems(*, by, order, data, policy, replacing=None) -> dict:
     problems = {}
+    zone = local_zone(order.learner)
+    for name in ("at", "scheduled_for"):
+        if data.get(name) is not None:
+            data[name] = _aware(data[name], zone)
     status, at = data.get("status"), data.get("at")
-    local_day = at.astimezone(local_zone(order.learner)).date() if at else None
+    local_day = at.astimezone(zone).date() if at else None
     if at and at > timezone.now() + timedelta(minutes=5):
         problems["at"] = "A dose cannot be charted in the future."
     if local_day and not MedicationOrder.objects.filter(pk=order.pk).active(local_day).exists():
@@ -135,6 +157,10 @@ def dose_problems(*, by, order, data, policy, replacing=None) -> dict:
         slot = data.get("scheduled_for")
         if slot is None:
             problems["scheduled_for"] = "Choose the scheduled time this dose is for."
+        elif slot not in order.scheduled_on(slot.astimezone(zone).date(), zone):
+            problems["scheduled_for"] = (
+                "No dose of this order is scheduled then (check its times and days)."
+            )
         else:
             taken = Dose.objects.standing().filter(order=order, scheduled_for=slot)
             if replacing is not None:

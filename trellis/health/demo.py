@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from trellis.health.models import (
+    SCHOOL_DAYS,
     CountEntry,
     Dose,
     MedicationError,
@@ -15,7 +16,7 @@ from trellis.health.models import (
     MedicationPolicy,
 )
 from trellis.incidents.models import Incident
-from trellis.people.models import CaseAssignment, Learner, Role, StaffMember
+from trellis.people.models import CaseAssignment, Learner, StaffMember
 
 DRUGS = [
     ("Methylphenidate ER", "18 mg", ["08:00"], True),
@@ -34,9 +35,8 @@ def build(people):
     MedicationPolicy.objects.create(
         organization=people.district, window_minutes=60, witness_required="controlled"
     )
-    nurse = StaffMember.objects.filter(
-        memberships__organization=maple, memberships__role=Role.NURSE
-    ).first()
+    # demo-nurse, the Maple Grove nurse: their cases are the learners with orders.
+    nurse = StaffMember.objects.get(user__username="demo-nurse")
     learners = list(Learner.objects.filter(organization=maple).order_by("pk")[:8])
     CaseAssignment.objects.bulk_create(
         [
@@ -62,6 +62,7 @@ def build(people):
                 starts_on=start - timedelta(days=10),
                 consent_on=start - timedelta(days=12),
                 controlled=controlled,
+                days=SCHOOL_DAYS,
                 entered_by=nurse.user,
             )
         )
@@ -77,6 +78,7 @@ def build(people):
                 prescriber="Dr. Park",
                 starts_on=start - timedelta(days=10),
                 consent_on=start - timedelta(days=12),
+                days=SCHOOL_DAYS,
                 entered_by=nurse.user,
             )
         )

@@ -5,7 +5,14 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from trellis.health.models import CountEntry, Dose, MedicationError, MedicationOrder
+from trellis.health.models import (
+    WEEKDAYS,
+    CountEntry,
+    Dose,
+    MedicationError,
+    MedicationOrder,
+    default_days,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -16,6 +23,15 @@ class OrderForm(forms.ModelForm):
         required=False,
         label="Scheduled times",
         help_text="Local times, comma-separated: 08:00, 12:00.",
+    )
+    days = forms.TypedMultipleChoiceField(
+        required=False,
+        coerce=int,
+        choices=WEEKDAYS,
+        widget=forms.CheckboxSelectMultiple,
+        label="Days it applies",
+        help_text="The scheduled times are due on these days only: Mon–Fri for a school-day "
+        "order, every day for a residential or clinic order.",
     )
     stock = forms.IntegerField(
         required=False, min_value=0, label="Starting count (controlled substances)"
@@ -29,6 +45,7 @@ class OrderForm(forms.ModelForm):
             "route",
             "as_needed",
             "times",
+            "days",
             "indication",
             "prescriber",
             "starts_on",
@@ -43,6 +60,10 @@ class OrderForm(forms.ModelForm):
             "consent_on": DATE,
             "instructions": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, learner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days"].initial = default_days(learner.organization)
 
     def clean_times(self):
         text = self.cleaned_data.get("times") or ""

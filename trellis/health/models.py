@@ -59,6 +59,33 @@ class OrderQuerySet(models.QuerySet):
         return self.filter(starts_on__lte=on).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
 
 
+WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
+EVERY_DAY = [0, 1, 2, 3, 4, 5, 6]
+SCHOOL_DAYS = [0, 1, 2, 3, 4]
+
+
+def every_day():
+    return list(EVERY_DAY)
+
+
+def default_days(organization):
+    """The days an order applies to unless the order says otherwise: school days (Mon–Fri) at a
+    school or district, every day at an agency's program (clinic, residential)."""
+    school = organization.kind in (organization.Kind.SCHOOL, organization.Kind.DISTRICT)
+    return list(SCHOOL_DAYS if school else EVERY_DAY)
+
+
+def days_label(days):
+    """Mon–Fri, Every day, Mon, Wed, Fri…"""
+    days = sorted(set(days))
+    if days == EVERY_DAY:
+        return "every day"
+    names = dict(WEEKDAYS)
+    if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
+        return f"{names[days[0]]}–{names[days[-1]]}"
+    return ", ".join(names[d] for d in days)
+
+
 class MedicationOrder(models.Model):
     class Route(models.TextChoices):
         ORAL = "oral", "By mouth"
@@ -79,6 +106,12 @@ class MedicationOrder(models.Model):
     as_needed = models.BooleanField("as needed (PRN)", default=False)
     times = models.JSONField(
         default=list, blank=True, help_text='Scheduled local times, e.g. ["08:00", "12:00"].'
+    )
+    days = models.JSONField(
+        "days it applies",
+        default=every_day,
+        blank=True,
+        help_text="Weekdays of the scheduled times, 0 = Monday … 6 = Sunday.",
     )
     indication = models.CharField(
         max_length=200, blank=True, help_text="When an as-needed dose may be given."
@@ -106,15 +139,24 @@ class MedicationOrder(models.Model):
     def schedule_label(self):
         if self.as_needed:
             return f"as needed: {self.indication}"
-        return ", ".join(self.times)
+        return f"{', '.join(self.times)} · {days_label(self.days)}"
+
+    def applies_on(self, day):
+        """Whether the order is in force on a local day (dates and weekdays)."""
+        return (
+            self.starts_on <= day
+            and not (self.ends_on and day > self.ends_on)
+            and day.weekday() in self.days
+        )
+
+    def slot_at(self, day, clock, zone):
+        return datetime.combine(day, time.fromisoformat(clock), tzinfo=zone)
 
     def scheduled_on(self, day, zone):
         """The scheduled datetimes (aware) of this order on a local day."""
-        if self.as_needed or day < self.starts_on or (self.ends_on and day > self.ends_on):
+        if self.as_needed or not self.applies_on(day):
             return []
-        return [
-            datetime.combine(day, time.fromisoformat(t), tzinfo=zone) for t in sorted(self.times)
-        ]
+        return [self.slot_at(day, t, zone) for t in sorted(self.times)]
 
     def stock(self):
         # The ledger runs in the order lines were written.

@@ -45,7 +45,7 @@ def orders(request, learner_id):
     may_order = actions.may_order(request.user, learner)
     form = None
     if may_order:
-        form = OrderForm(request.POST or None, initial={"starts_on": date.today()})
+        form = OrderForm(request.POST or None, learner=learner, initial={"starts_on": date.today()})
         if request.method == "POST" and form.is_valid():
             try:
                 actions.enter_order(
@@ -107,12 +107,13 @@ def build_grid(learner, start, days, now):
         for clock in sorted(order.times):
             cells = []
             for day in dates:
-                slots = [s for s in order.scheduled_on(day, zone) if s.strftime("%H:%M") == clock]
-                if not slots:
-                    cells.append({"off": True})
-                    continue
-                slot = slots[0]
+                slot = order.slot_at(day, clock, zone)
                 dose = by_slot.get((order.pk, slot))
+                if dose is None and not order.applies_on(day):
+                    # Not a day of this order (a weekend of a school-day order, before it
+                    # starts, after it ends): not scheduled, never "not charted".
+                    cells.append({"off": True, "day": day})
+                    continue
                 state = (
                     dose.status
                     if dose
@@ -122,7 +123,7 @@ def build_grid(learner, start, days, now):
                     if now >= slot - window
                     else "later"
                 )
-                cells.append({"slot": slot, "dose": dose, "state": state})
+                cells.append({"slot": slot, "dose": dose, "state": state, "day": day})
             rows.append({"order": order, "time": clock, "cells": cells})
     return dates, rows
 
@@ -170,17 +171,39 @@ def _valid_date(text):
         return False
 
 
+def parse_slot(text, zone):
+    """The scheduled time a dose is for, from the query or the form: ISO 8601, and without a UTC
+    offset the organization's local time. Empty is None; anything else is an error on "slot"."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        slot = parse_datetime(text)
+    except ValueError:
+        slot = None
+    if slot is None:
+        raise ValidationError(
+            {"slot": f"Slot: {text[:40]!r} is not a date and time like 2026-12-02T08:00."}
+        )
+    return slot.replace(tzinfo=zone) if timezone.is_naive(slot) else slot
+
+
 @login_required
 def record_dose(request, learner_id):
     learner = get_learner_or_404(request, learner_id, CHANGE, audit_action=None)
     zone = _zone(learner)
     order_id = request.GET.get("order") or request.POST.get("order") or ""
     order = learner.medication_orders.filter(pk=order_id).first() if order_id.isdigit() else None
-    slot_text = request.GET.get("slot") or request.POST.get("slot") or ""
     try:
-        slot = parse_datetime(slot_text) if slot_text else None
-    except ValueError:
-        slot = None
+        slot = parse_slot(request.GET.get("slot") or request.POST.get("slot") or "", zone)
+    except ValidationError as error:
+        record("mar.view", learner=learner, detail={"form": "record", "error": "slot"})
+        return render(
+            request,
+            "health/record.html",
+            {"learner": learner, "order": order, "slot_error": error.messages[0]},
+            status=400,
+        )
     if order is None:
         record("mar.view", learner=learner, detail={"form": "record"})
         return render(

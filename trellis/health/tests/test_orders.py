@@ -10,6 +10,7 @@ ORDER = {
     "dose": "10 mg",
     "route": "oral",
     "times": "8:00, 12:00",
+    "days": ["0", "1", "2", "3", "4"],
     "prescriber": "Dr. Rowan",
     "starts_on": "2026-01-05",
     "consent_on": "2026-01-04",

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from trellis.audit.log import record
+from trellis.collect.actions import _check_signature as check_signature
 from trellis.credentials.models import Kind as CredentialKind
 from trellis.credentials.models import is_current, latest
 from trellis.incidents.models import (
@@ -390,18 +391,22 @@ def change_incident(*, by, incident, data, staff_involved=None, reason=""):
     return amendment or changes
 
 
-def sign_incident(*, by, incident, comments=""):
+def sign_incident(*, by, incident, typed_name, password, comments=""):
+    """Sign off a report with the typed name and the re-entered password (the same check as a
+    session note's signature); the report is locked after."""
     if not may_review(by, incident):
         record("incident.sign", learner=incident.learner, obj=incident, result="denied")
         raise PermissionDenied("Only a supervisor of this report may sign it.")
     if incident.is_locked:
         raise ValidationError({"status": "The report is already signed."})
+    check_signature(by, incident, typed_name, password, "incident.sign")
     if incident.is_restrictive and not incident.episodes.exists():
         raise ValidationError({"episode": "Add the restraint's start and end before signing."})
     with transaction.atomic():
         incident.status = Incident.Status.SIGNED
         incident.signed_by = by
         incident.signed_at = timezone.now()
+        incident.signed_name = " ".join(typed_name.split())
         incident.review_comments = comments.strip()
         incident.signed_version = snapshot(incident)
         incident.save()

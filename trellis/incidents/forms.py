@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from trellis.collect.views_screen import SignatureForm
 from trellis.incidents.actions import episode_problems, incident_problems
 from trellis.incidents.models import (
     Debrief,
@@ -330,8 +331,11 @@ class EpisodeForm(forms.Form):
         return data
 
 
-class SignForm(forms.Form):
+class SignForm(SignatureForm):
+    """The review comments and the signature: typed name and password, as for a session note."""
+
     comments = forms.CharField(label="Review comments", required=False, widget=text(3))
+    field_order = ["comments", "typed_name", "password"]
 
 
 class GuardianContactForm(forms.Form):

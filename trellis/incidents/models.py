@@ -188,6 +188,8 @@ class Incident(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     signed_at = models.DateTimeField(null=True, blank=True)
+    # The name the reviewer typed when signing (with their password, like a session note).
+    signed_name = models.CharField(max_length=200, blank=True)
     # The report as it was signed; amendments change the live fields, this stays.
     signed_version = models.JSONField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)

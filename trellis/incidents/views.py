@@ -193,7 +193,11 @@ def sign(request, incident_id):
     if request.method == "POST" and form.is_valid():
         try:
             actions.sign_incident(
-                by=request.user, incident=incident, comments=form.cleaned_data["comments"]
+                by=request.user,
+                incident=incident,
+                comments=form.cleaned_data["comments"],
+                typed_name=form.cleaned_data["typed_name"],
+                password=form.cleaned_data["password"],
             )
         except PermissionDenied as denied:
             messages.error(request, str(denied))

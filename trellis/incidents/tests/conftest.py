@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import pytest
 
 from trellis.credentials.models import Credential, Kind
-from trellis.testing import make_staff
+from trellis.testing import PASSWORD, make_staff
 
 YESTERDAY = date.today() - timedelta(days=1)
 
@@ -69,3 +69,8 @@ def committed(call):
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         return call()
+
+
+def signature(user, **overrides):
+    """What a signer types: their name as on the account and their password."""
+    return {"typed_name": user.get_full_name(), "password": PASSWORD} | overrides

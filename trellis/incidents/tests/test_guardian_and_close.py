@@ -4,7 +4,7 @@ from datetime import date
 
 from trellis.audit.models import AuditEntry
 from trellis.incidents.models import Incident
-from trellis.incidents.tests.conftest import restraint_post
+from trellis.incidents.tests.conftest import restraint_post, signature
 
 
 def signed(client, world):
@@ -12,7 +12,7 @@ def signed(client, world):
     client.post(f"/learners/{world.own_learner.pk}/incidents/new/", restraint_post(world))
     incident = Incident.objects.get()
     client.force_login(world.supervisor)
-    client.post(f"/incidents/{incident.pk}/sign/", {"comments": ""})
+    client.post(f"/incidents/{incident.pk}/sign/", {"comments": ""} | signature(world.supervisor))
     incident.refresh_from_db()
     return incident
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from trellis.credentials.models import Credential, Kind
 from trellis.people.models import Role
-from trellis.testing import make_staff, sign_in_page
+from trellis.testing import PASSWORD, make_staff, sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,6 +67,8 @@ def test_a_restraint_report_from_filing_to_sign_off(phone, live_server, world):
     page.get_by_role("link", name="New restraint report for Cyrus Marrowdale").click()
     page.get_by_role("link", name="Review and sign").click()
     page.get_by_label("Review comments").fill("Reviewed with the technician; BIP review booked.")
+    page.get_by_label("Type your full name").fill("Bcba Staffer")
+    page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Sign report").click()
     expect(page.get_by_text("Reviewed and signed").first).to_be_visible()
     expect(page.get_by_role("link", name="Amend")).to_be_visible()

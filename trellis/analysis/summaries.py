@@ -59,6 +59,19 @@ def apply_voids(events: Iterable[Mapping]) -> list[Mapping]:
     return [e for e in evs if e.get("kind") != "void" and not cancelled(e["id"])]
 
 
+def _by_behavior(vals) -> dict:
+    """Records per behavior, grouped without regard to case and spacing (fba.behavior_key),
+    each group under its most frequent spelling."""
+    from .fba import behavior_key
+
+    groups: dict[str, Counter] = {}
+    for v in vals:
+        name = v.get("behavior")
+        key = behavior_key(name) if name is not None else None
+        groups.setdefault(key, Counter())[name] += 1
+    return {c.most_common(1)[0][0]: c.total() for c in groups.values()}
+
+
 def _values(events) -> list[Mapping]:
     return [e["value"] if "value" in e and "kind" in e else e for e in events]
 
@@ -152,22 +165,31 @@ def trials(events) -> dict | None:
     }
 
 
-def task_analysis(events) -> dict | None:
-    """Percent of task-analysis steps performed independently (no prompt or the
-    ``"independent"`` level); a step recorded twice keeps its last record."""
+def task_analysis(events, *, defined_steps: int | None = None) -> dict | None:
+    """Percent of the task analysis's steps performed independently (no prompt or the
+    ``"independent"`` level); a step recorded twice keeps its last record.
+
+    The percent is over the steps the task analysis defines (``defined_steps``, from the
+    goal's settings), so a session that scored 3 of 5 steps, all independent, is 60%, not 100%:
+    a step not scored was not performed independently. Without ``defined_steps`` (or with fewer
+    than were scored, as after a revision shortened the list) it is over the steps scored."""
     vals = _values(events)
     if not vals:
         return None
+    if defined_steps is not None and (isinstance(defined_steps, bool) or defined_steps < 0):
+        raise AnalysisError("The number of defined steps cannot be negative.")
     steps = {}
     for v in vals:
         if "step" not in v:
             raise AnalysisError("A task-analysis event needs a step.")
         steps[v["step"]] = v.get("prompt")
     indep = sum(_independent(p) for p in steps.values())
+    total = max(defined_steps or 0, len(steps))
     return {
         "steps": len(steps),
+        "defined_steps": total,
         "independent": indep,
-        "percent_independent": 100.0 * indep / len(steps),
+        "percent_independent": 100.0 * indep / total,
         "by_prompt": dict(Counter(p or INDEPENDENT for p in steps.values())),
     }
 
@@ -228,11 +250,7 @@ def summarize(measure: str, events, **settings) -> dict | None:
     }
     if measure == "abc":
         vals = _values(events)
-        return (
-            {"records": len(vals), "by_behavior": dict(Counter(v.get("behavior") for v in vals))}
-            if vals
-            else None
-        )
+        return {"records": len(vals), "by_behavior": _by_behavior(vals)} if vals else None
     if measure not in kinds:
         raise AnalysisError(f"Unknown measure type {measure!r}.")
     return kinds[measure](events, **settings)

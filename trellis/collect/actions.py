@@ -204,6 +204,7 @@ class _Context:
             .values_list(
                 "session_id",
                 "session__recorded_by_id",
+                "session__started_at",
                 "session__ended_at",
                 "goal_id",
                 "goal__measure",
@@ -213,9 +214,14 @@ class _Context:
             )
         )
         self.ended_sessions = set()
-        for sid, owner, ended_at, goal_id, measure, settings, learner_id, recordable in links:
+        self.session_start = {}
+        for row in links:
+            sid, owner, started_at, ended_at, goal_id, measure, settings, learner_id, recordable = (
+                row
+            )
             sid = str(sid)
             self.session_owner[sid] = owner
+            self.session_start[sid] = started_at
             if ended_at is not None:
                 self.ended_sessions.add(sid)
             self.session_goals[sid].add(goal_id)
@@ -346,7 +352,14 @@ def _check(event, ctx, now, accepted):
     prompts = ()
     if kind in ("trial", "step"):
         prompts = ctx.prompt_codes(goal.learner_id)
-    reason = problem(kind, event.get("value"), goal, prompts)
+    reason = problem(
+        kind,
+        event.get("value"),
+        goal,
+        prompts,
+        recorded_at=recorded_at,
+        started_at=ctx.session_start.get(session_id),
+    )
     return reason, goal, target_id
 
 

@@ -212,6 +212,7 @@ class GoalSummary(Schema):
     goal: int
     name: str
     measure: str
+    measure_label: str
     tracked: bool
     value: float | None
     unit: str

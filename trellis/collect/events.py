@@ -2,15 +2,24 @@
 
 `problem(kind, value, goal, prompt_codes)` answers None when the event fits, else the reason in
 plain words, naming the key. It never raises on odd input: a bad event is rejected, never a 500.
+Given the event's time and its session's start, an interval is also checked against its timing
+(`interval_timing`).
 """
 
 import math
+from datetime import timedelta
 
 from trellis.plans.models import EVENT_KIND, INTERVAL_MEASURES, Measure
 
 MAX_MS = 24 * 3600 * 1000
 MAX_TEXT = 500
 TRIAL_RESULTS = ("correct", "incorrect", "no_response")
+# A device's clock and the server's (which set an online session's start) may differ a little:
+# the timing check allows this much before it calls an interval early.
+CLOCK_SLACK = timedelta(seconds=5)
+# Whole interval: scored at the interval's end (did the behavior last all of it?); momentary
+# time sampling: observed at the moment it ends. Partial interval may be scored once it began.
+SCORED_AT_THE_END = (Measure.WHOLE_INTERVAL, Measure.MOMENTARY_TIME_SAMPLING)
 
 
 def _whole(value, key, *, low=0, high=None):
@@ -44,8 +53,39 @@ def _prompt(value, prompt_codes):
     return f"prompt {prompt!r} is not a level of the prompt hierarchy ({', '.join(prompt_codes)})."
 
 
-def problem(kind, value, goal, prompt_codes):
-    """Why this value does not fit (a sentence), or None when it does."""
+def interval_timing(index, goal, recorded_at, started_at):
+    """Why an interval scored at `recorded_at` in a session started at `started_at` is too early
+    (a sentence), or None. The screen's interval recorder starts at the session's start or later
+    (a resumed recorder continues from the first unscored interval), so interval n (from 0)
+    cannot end before `started_at + (n + 1) × interval`, nor begin before `started_at + n ×
+    interval`."""
+    settings = goal.measure_settings or {}
+    seconds = settings.get("interval_seconds")
+    if not seconds or recorded_at is None or started_at is None:
+        return None
+    length = timedelta(seconds=seconds)
+    if goal.measure in SCORED_AT_THE_END:
+        ends = started_at + length * (index + 1)
+        if recorded_at < ends - CLOCK_SLACK:
+            early = (ends - recorded_at).total_seconds()
+            return (
+                f"'index' {index}: interval {index + 1} ends {seconds * (index + 1)} s after the "
+                f"session's start; {Measure(goal.measure).label.lower()} is scored once it has "
+                f"ended (recorded {early:.0f} s before that)."
+            )
+    else:
+        begins = started_at + length * index
+        if recorded_at < begins - CLOCK_SLACK:
+            return (
+                f"'index' {index}: interval {index + 1} begins {seconds * index} s after the "
+                "session's start; it cannot be scored before it begins."
+            )
+    return None
+
+
+def problem(kind, value, goal, prompt_codes, *, recorded_at=None, started_at=None):
+    """Why this value does not fit (a sentence), or None when it does. With the event's time
+    and its session's start, an interval's timing is checked too."""
     if not isinstance(value, dict):
         return "value must be a JSON object."
     if kind == "void":
@@ -76,6 +116,8 @@ def problem(kind, value, goal, prompt_codes):
             return error
         if not isinstance(value.get("scored"), bool):
             return "'scored' must be true or false."
+        if goal.measure in INTERVAL_MEASURES:
+            return interval_timing(index, goal, recorded_at, started_at)
         return None
     if kind == "trial":
         if value.get("result") not in TRIAL_RESULTS:

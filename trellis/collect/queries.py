@@ -115,11 +115,33 @@ def _label(value, unit):
     return f"{shown}%{unit[1:]}" if unit.startswith("%") else f"{shown} {unit}"
 
 
+def _count(n, of):
+    if n == of:
+        return "all"
+    return "none" if n == 0 else str(n)
+
+
+def summary_label(goal, summary, value, unit):
+    """The summary in words: the value with its unit, and for a task analysis how many of its
+    steps were scored ("60% of steps independent (3 of 5 steps scored, all independent)")."""
+    label = _label(value, unit)
+    if goal.measure == Measure.TASK_ANALYSIS and summary is not None:
+        scored, defined = summary["steps"], summary["defined_steps"]
+        label += (
+            f" ({scored} of {defined} steps scored, "
+            f"{_count(summary['independent'], scored)} independent)"
+        )
+    return label
+
+
 def summarize(goal, events, session):
     """(summary dict or None, error text or None) for one goal's corrected events."""
     settings = {}
     if goal.measure == Measure.FREQUENCY:
         settings["session_minutes"] = _session_minutes(goal, session)
+    elif goal.measure == Measure.TASK_ANALYSIS:
+        # The percent is over the steps the goal defines, not only those scored.
+        settings["defined_steps"] = len(goal.measure_settings.get("steps") or []) or None
     try:
         return summaries.summarize(goal.measure, events, **settings), None
     except AnalysisError as error:
@@ -158,7 +180,7 @@ def session_summaries(session):
                     "target": target.pk,
                     "name": target.name,
                     "value": t_value,
-                    "label": _label(t_value, unit),
+                    "label": summary_label(goal, t_summary, t_value, unit),
                 }
             )
         out.append(
@@ -166,10 +188,11 @@ def session_summaries(session):
                 "goal": goal.pk,
                 "name": goal.name,
                 "measure": goal.measure,
+                "measure_label": Measure(goal.measure).label,
                 "tracked": summary is not None,
                 "value": value,
                 "unit": unit,
-                "label": error or _label(value, unit),
+                "label": error or summary_label(goal, summary, value, unit),
                 "summary": summary,
                 "targets": targets,
             }

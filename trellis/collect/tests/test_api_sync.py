@@ -221,7 +221,10 @@ def test_each_measure_takes_its_own_values(client, world):
     }
     for measure, (good, bad) in cases.items():
         goal = make_goal(world, world.own_learner, measure)
-        session = make_session(world, world.own_learner, [goal], by=world.assistant)
+        # Started an hour before the events: interval 30 (index 29) has ended by then.
+        session = make_session(
+            world, world.own_learner, [goal], by=world.assistant, started_at=AT - timedelta(hours=1)
+        )
         results = sync(
             client,
             [event(session, goal, kinds[measure], good), event(session, goal, kinds[measure], bad)],

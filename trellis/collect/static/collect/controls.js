@@ -202,13 +202,21 @@ const INTERVAL_WORDS = {
   momentary_time_sampling: ["Occurring now", "Not occurring"],
 };
 
+// Whole interval: did the behavior last the whole interval? Momentary time sampling: is it
+// happening at the moment the interval ends? Both are scored only once the interval has ended;
+// a partial interval (did it happen at all?) may be scored as soon as it occurs.
+const SCORED_DURING = new Set(["partial_interval"]);
+
 // Cues each interval and takes a score for it. The Yes/No buttons score the earliest interval
-// that has begun and has no score yet, so a missed cue can be caught up in order.
+// that may be scored (begun, or ended for whole interval and MTS) and has no score yet, so a
+// missed cue can be caught up in order. At the end of the last interval the recorder stays
+// until every interval is scored (or it is stopped), so the last one can be scored too.
 function interval(goal, ctx) {
   const key = `${goal.id}:interval`;
   // Events number intervals from 0; the screen shows them from 1.
   const length = goal.settings.interval_seconds * 1000;
   const total = Math.ceil((goal.settings.session_minutes * 60) / goal.settings.interval_seconds);
+  const duringInterval = SCORED_DURING.has(goal.measure);
   const [yesWord, noWord] = INTERVAL_WORDS[goal.measure];
   const status = h("p", { class: "interval-status", "aria-live": "polite" });
   const bar = h("div", { class: "bar" }, h("div", { class: "bar-fill" }));
@@ -220,16 +228,33 @@ function interval(goal, ctx) {
   const no = h("button", { type: "button", class: "big no" }, noWord);
   let scored = new Map();
   let lastIndex = 0;
+  let finishedCued = false;
   let control;
 
+  function elapsed(now) {
+    const run = ctx.runs.get(key);
+    return run ? now - run.started : null;
+  }
+  function finished(now = Date.now()) {
+    const time = elapsed(now);
+    return time !== null && time >= length * total;
+  }
   // The interval running now (0-based), or -1 when the recorder is stopped.
   function current(now = Date.now()) {
-    const run = ctx.runs.get(key);
-    if (!run) return -1;
-    return Math.min(total - 1, Math.floor((now - run.started) / length));
+    const time = elapsed(now);
+    if (time === null) return -1;
+    return Math.min(total - 1, Math.floor(time / length));
   }
-  function awaiting() {
-    const upTo = current();
+  // The last interval that may be scored now: the running one (partial interval) or the last
+  // one that has ended (whole interval, momentary time sampling); -1 when none.
+  function scorableUpTo(now = Date.now()) {
+    const time = elapsed(now);
+    if (time === null) return -1;
+    if (duringInterval) return current(now);
+    return Math.min(total, Math.floor(time / length)) - 1;
+  }
+  function awaiting(now = Date.now()) {
+    const upTo = scorableUpTo(now);
     for (let index = 0; index <= upTo; index += 1) if (!scored.has(index)) return index;
     return null;
   }
@@ -250,6 +275,7 @@ function interval(goal, ctx) {
       while (scored.has(resume)) resume += 1;
       if (resume >= total) return;
       ctx.setRun(key, { started: Date.now() - resume * length });
+      finishedCued = false;
     }
     lastIndex = current();
     ctx.rerender(goal);
@@ -264,23 +290,37 @@ function interval(goal, ctx) {
     ),
     render(events) {
       scored = new Map([...lastBy(events, (e) => e.value.index)].map(([i, e]) => [i, e.value.scored]));
+      const done = finished();
+      const next = awaiting();
+      // Every interval has ended and been scored: the recorder's work is over.
+      if (done && next === null) ctx.setRun(key, null);
       const run = ctx.runs.get(key);
       const now = current();
-      start.textContent = run ? "Stop intervals" : scored.size ? "Resume intervals" : "Start intervals";
+      const allScored = !run && scored.size >= total;
+      start.textContent = run
+        ? "Stop intervals"
+        : allScored
+          ? "All intervals scored"
+          : scored.size
+            ? "Resume intervals"
+            : "Start intervals";
+      start.disabled = allScored;
       cells.forEach((cell, index) => {
         cell.className = "cell";
         if (scored.has(index)) cell.classList.add(scored.get(index) ? "scored" : "unscored");
-        if (index === now && run) cell.classList.add("now");
+        if (index === now && run && !done) cell.classList.add("now");
       });
-      const next = awaiting();
       yes.disabled = no.disabled = next === null;
       yes.dataset.index = no.dataset.index = next ?? "";
       yes.textContent = next === null ? yesWord : `${yesWord} (${next + 1})`;
       no.textContent = next === null ? noWord : `${noWord} (${next + 1})`;
       const k = [...scored.values()].filter(Boolean).length;
       const percent = scored.size ? Math.round((100 * k) / scored.size) : 0;
+      const waitForEnd = !duringInterval && next === null ? ` · score interval ${now + 1} when it ends` : "";
       status.textContent = run
-        ? `Interval ${now + 1} of ${total}${next !== null ? ` · score interval ${next + 1}` : ""} · ${percent}%`
+        ? done
+          ? `All ${total} intervals ended · score interval ${next + 1} · ${percent}%`
+          : `Interval ${now + 1} of ${total}${next !== null ? ` · score interval ${next + 1}` : waitForEnd} · ${percent}%`
         : scored.size
           ? `${scored.size} scored · ${percent}%`
           : `${total} intervals of ${seconds(length)}`;
@@ -288,14 +328,21 @@ function interval(goal, ctx) {
     tick(now) {
       const run = ctx.runs.get(key);
       if (!run) return;
-      const elapsed = now - run.started;
+      const time = now - run.started;
       const index = current(now);
-      bar.firstChild.style.width = `${Math.min(100, ((elapsed % length) / length) * 100)}%`;
-      if (elapsed >= length * total) {
-        ctx.setRun(key, null);
-        cue(control.el);
-        ctx.rerender(goal);
-      } else if (index !== lastIndex) {
+      if (time >= length * total) {
+        bar.firstChild.style.width = "100%";
+        if (!finishedCued) {
+          // The last interval has ended: cue it, and let it be scored.
+          finishedCued = true;
+          lastIndex = index;
+          cue(control.el);
+          ctx.rerender(goal);
+        }
+        return;
+      }
+      bar.firstChild.style.width = `${Math.min(100, ((time % length) / length) * 100)}%`;
+      if (index !== lastIndex) {
         lastIndex = index;
         if (index > 0) cue(control.el);
         ctx.rerender(goal);
@@ -303,6 +350,7 @@ function interval(goal, ctx) {
     },
   };
   lastIndex = current();
+  finishedCued = finished();
   return control;
 }
 

@@ -12,6 +12,15 @@ def fresh_audit_context():
     reset_context(token)
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Counts and choices cached by one test (the nav's waiting work) do not leak into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def world(db):
     return build_world()

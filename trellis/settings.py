@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "trellis.incidents",
     "trellis.health",
     "trellis.credentials",
+    "trellis.home",
     "trellis.demo",
 ]
 
@@ -74,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "trellis.accounts.context_processors.session_settings",
                 "trellis.incidents.context_processors.notifications",
+                "trellis.home.context_processors.work",
             ],
         },
     },
@@ -113,7 +115,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "people:caseload"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sign-in protection: lock a username from an address after repeated failures.

@@ -2,12 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from trellis.accounts import views as accounts_views
 from trellis.api import api
 from trellis.audit import views as audit_views
 from trellis.people import views as people_views
+from trellis.people import views_staff
 
 admin.site.site_header = "Trellis administration"
 
@@ -15,6 +15,9 @@ people_patterns = (
     [
         path("caseload/", people_views.caseload, name="caseload"),
         path("learners/<int:learner_id>/", people_views.learner_profile, name="learner"),
+        path("staff/", views_staff.staff_list, name="staff"),
+        path("staff/new/", views_staff.staff_new, name="staff_new"),
+        path("staff/<int:staff_id>/", views_staff.staff_detail, name="staff_detail"),
     ],
     "people",
 )
@@ -25,7 +28,7 @@ def healthz(request):
 
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="people:caseload"), name="home"),
+    path("", include("trellis.home.urls")),
     path("", include(people_patterns)),
     path("audit/", audit_views.audit_log, name="audit-log"),
     path("", include("trellis.plans.urls")),
@@ -41,6 +44,11 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/profile/", accounts_views.profile, name="profile"),
+    path(
+        "accounts/invitation/<str:token>/",
+        accounts_views.accept_invitation,
+        name="accept-invitation",
+    ),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(success_url="/accounts/profile/"),

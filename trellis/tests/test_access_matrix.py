@@ -60,6 +60,9 @@ FILLERS = {
     "group_id": lambda world, learner: make_group(learner).pk,
     # progress monitoring (issue 5): an open recommendation on a goal of the learner
     "rec_id": lambda world, learner: make_recommendation(world, learner).pk,
+    # staffing: the "learner" slot holds a staff member here (see "staff:admins")
+    "staff_id": lambda world, staff: staff.pk,
+    "token": lambda world, _: "not-a-valid-invitation",
 }
 
 
@@ -75,7 +78,15 @@ def make_group(learner):
 # "learner:staff" for the same check on a staff-only page (a guardian gets 404 for their own
 # child too: families see what is released to them elsewhere).
 EXPECTED = {
-    "home": {p: 302 for p in PERSONAS},
+    # Staff land on their work queues; a family (and anyone without a staff role) on "My children".
+    "home": {p: 200 for p in PERSONAS} | {"anonymous": LOGIN, "guardian": 302, "outsider": 302},
+    # A program admin's staffing pages (people/views_staff.py); "staff:admins" checks a person of
+    # the admin's organizations (200) and one of another organization (404).
+    "people:staff": ADMINS_ONLY,
+    "people:staff_new": ADMINS_ONLY,
+    "people:staff_detail": "staff:admins",
+    # The invitation link: an invalid one is a 404 for everyone, signed in or not.
+    "accept-invitation": {p: 404 for p in PERSONAS},
     "people:caseload": SIGNED_IN,
     "people:learner": "learner",
     "audit-log": ADMINS_ONLY,
@@ -198,7 +209,7 @@ ARGUMENT = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 def fill(route, world, learner=None):
     def value(match):
         filler = FILLERS.get(match["name"])
-        assert filler and learner, f"Teach the matrix how to fill {match['name']} in {route}"
+        assert filler, f"Teach the matrix how to fill {match['name']} in {route}"
         return str(filler(world, learner))
 
     return "/" + ARGUMENT.sub(value, route)
@@ -244,6 +255,10 @@ def test_access(client, world, persona, name, route):
         cases.append((getattr(world, other), 404 if persona != "anonymous" else anonymous))
         if staff_only and persona == "guardian":
             cases.append((world.own_learner, 404))
+    elif rule == "staff:admins":
+        mine = 200 if persona == "program_admin" else 404
+        for staff, status in [(world.assistant.staff, mine), (world.technician.staff, 404)]:
+            cases.append((staff, LOGIN if persona == "anonymous" else status))
     else:
         cases.append((None, rule[persona]))
     hidden = hidden_names(world, persona)

@@ -33,3 +33,33 @@ if (timeout > 0) {
     }
   }, Math.min(15000, timeout * 250));
 }
+
+// Phones show a table as one card per row (trellis.css); each cell carries its column's label.
+function labelCells() {
+  for (const table of document.querySelectorAll("table.list")) {
+    const labels = [];
+    for (const th of table.querySelectorAll("thead tr:last-child th")) {
+      for (let i = 0; i < th.colSpan; i++) labels.push(th.textContent.trim());
+    }
+    for (const row of table.querySelectorAll("tbody tr")) {
+      let column = 0;
+      for (const cell of row.cells) {
+        const label = labels[column];
+        if (label && !cell.hasAttribute("data-label")) cell.dataset.label = label;
+        column += cell.colSpan;
+      }
+    }
+  }
+}
+labelCells();
+document.addEventListener("htmx:afterSettle", labelCells);
+
+// The folded navigation on narrow screens.
+const menu = document.querySelector(".menu-toggle");
+if (menu) {
+  menu.addEventListener("click", () => {
+    const open = menu.getAttribute("aria-expanded") !== "true";
+    menu.setAttribute("aria-expanded", String(open));
+    menu.closest(".topbar").classList.toggle("open", open);
+  });
+}

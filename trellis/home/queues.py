@@ -20,7 +20,7 @@ from trellis.monitoring.models import Recommendation
 from trellis.people.access import staff_learner_filter, staff_of
 from trellis.people.models import CaseAssignment, Learner, Membership, Role
 
-LIMIT = 20
+LIMIT = 8
 REVIEW_ROLES = (Role.SUPERVISOR, Role.PROGRAM_ADMIN)
 
 

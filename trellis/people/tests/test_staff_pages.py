@@ -7,7 +7,6 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-
 from django.contrib.auth.models import User
 from django.core import mail
 
@@ -115,9 +114,11 @@ def test_assigning_and_ending_a_case_opens_and_closes_the_record(client, world):
         {"step": "assign", "learner": world.other_school_learner.pk, "role": "assistant"},
     )
     assert response.status_code == 302
-    assert Learner.objects.visible_to(world.other_assistant).filter(
-        pk=world.other_school_learner.pk
-    ).exists()
+    assert (
+        Learner.objects.visible_to(world.other_assistant)
+        .filter(pk=world.other_school_learner.pk)
+        .exists()
+    )
     case = CaseAssignment.objects.get(staff=staff, learner=world.other_school_learner)
     client.post(f"/staff/{staff.pk}/", {"step": "end_case", "assignment": case.pk})
     case.refresh_from_db()

@@ -20,12 +20,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from trellis.audit.log import record
-from trellis.collect.events import problem
+from trellis.collect.events import normalize_behavior, problem
 from trellis.collect.models import ApiToken, Event, NoteAmendment, Session, SessionNote, Setting
+from trellis.collect.queries import defined_behaviors
 from trellis.collect.signals import data_points_complete
 from trellis.people.access import CHANGE, learner_ids_sql, may, staff_of
 from trellis.people.models import Group, Learner, Role
-from trellis.plans.models import Goal, Plan, PromptHierarchy, Target
+from trellis.plans.models import Goal, Measure, Plan, PromptHierarchy, Target
 
 MAX_BATCH = 1000
 # A device clock may be off, but not by a day: such an event is surely mistimed.
@@ -140,6 +141,34 @@ def start_session(
     return session, True
 
 
+def join_as_second_observer(user, primary, *, started_at):
+    """Join a running session as its second observer (IOA): a separate session of the same
+    learner (or group) and goals, linked to the primary. Returns (session, created); someone who
+    has joined already and not ended their record gets it back rather than a second one."""
+    if primary.primary_session_id:
+        raise ValidationError({"primary_session": "That is itself a reliability record."})
+    if primary.ended_at is not None:
+        raise ValidationError(
+            {"primary_session": "This session has ended; a second observer joins while it runs."}
+        )
+    mine = (
+        Session.objects.filter(primary_session=primary, recorded_by=user, ended_at__isnull=True)
+        .order_by("started_at")
+        .first()
+    )
+    if mine is not None:
+        return mine, False
+    return start_session(
+        user,
+        learner=primary.learner,
+        group=primary.group,
+        goals=list(primary.goals.values_list("pk", flat=True)),
+        started_at=started_at,
+        setting=primary.setting,
+        primary_session=primary,
+    )
+
+
 def _not_found(what, pk):
     raise ValidationError({what: f"No {what} with id {pk}."})
 
@@ -245,6 +274,7 @@ class _Context:
         )
         self._learners = None
         self._prompts = {}
+        self._behaviors = None
 
     def learners(self):
         """The batch's learners (with their organization), read once when first needed."""
@@ -253,6 +283,15 @@ class _Context:
                 {goal.learner_id for goal in self.goals.values()}
             )
         return self._learners
+
+    def behaviors(self, learner_id):
+        """The learner's defined behaviors (behavior_key → name), read once for the batch's
+        learners with an ABC goal when an ABC record first needs them."""
+        if self._behaviors is None:
+            self._behaviors = defined_behaviors(
+                {g.learner_id for g in self.goals.values() if g.measure == Measure.ABC}
+            )
+        return self._behaviors.get(learner_id, {})
 
     def prompt_codes(self, learner_id):
         organization = self.learners()[learner_id].organization
@@ -352,6 +391,11 @@ def _check(event, ctx, now, accepted):
     prompts = ()
     if kind in ("trial", "step"):
         prompts = ctx.prompt_codes(goal.learner_id)
+    value = event.get("value")
+    if kind == "abc" and isinstance(value, dict) and isinstance(value.get("behavior"), str):
+        # One behavior, one spelling: " call-out" is stored as the defined "Call-out".
+        behavior = normalize_behavior(value["behavior"], ctx.behaviors(goal.learner_id))
+        event["value"] = {**value, "behavior": behavior}
     reason = problem(
         kind,
         event.get("value"),

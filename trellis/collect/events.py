@@ -83,6 +83,21 @@ def interval_timing(index, goal, recorded_at, started_at):
     return None
 
 
+def behavior_key(text):
+    """How behavior names are matched: case-folded, with hyphens, underscores and runs of
+    whitespace read as one space ("Call-out", "call out" and "CALL_OUT" are one behavior)."""
+    return " ".join(str(text).replace("-", " ").replace("_", " ").split()).casefold()
+
+
+def normalize_behavior(text, defined):
+    """A behavior as it is stored: trimmed, inner whitespace collapsed, and spelled as the
+    learner's defined behavior it matches (`defined`: behavior_key → defined name)."""
+    if not isinstance(text, str):
+        return text
+    tidy = " ".join(text.split())
+    return defined.get(behavior_key(tidy), tidy) if tidy else None
+
+
 def problem(kind, value, goal, prompt_codes, *, recorded_at=None, started_at=None):
     """Why this value does not fit (a sentence), or None when it does. With the event's time
     and its session's start, an interval's timing is checked too."""
@@ -160,4 +175,4 @@ def problem(kind, value, goal, prompt_codes, *, recorded_at=None, started_at=Non
     return f"unknown kind {kind!r}."  # pragma: no cover - EVENT_KIND covers every measure
 
 
-__all__ = ["Measure", "problem"]
+__all__ = ["Measure", "behavior_key", "normalize_behavior", "problem"]

@@ -2,15 +2,19 @@
 the kit the collection screen needs offline. Numbers come from `trellis.analysis.summaries`."""
 
 from collections import defaultdict
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import F, Q
 from django.http import Http404
 
 from trellis.analysis import summaries
 from trellis.analysis._base import AnalysisError
 from trellis.audit.log import record
+from trellis.collect.events import behavior_key
 from trellis.collect.models import Event, Session
-from trellis.people.access import CHANGE, VIEW, is_staff_for, may
+from trellis.people.access import CHANGE, VIEW, is_staff_for, may, staff_learner_filter
+from trellis.people.models import Learner
 from trellis.plans.models import (
     INTERVAL_MEASURES,
     AbcOption,
@@ -47,6 +51,47 @@ def get_session_or_404(request, session_id, action=VIEW, *, audit_action="sessio
         for person in learners:
             record(audit_action, learner=person, obj=session)
     return session
+
+
+# A session not ended this long after its start is taken as left open, not running.
+RUNNING_HOURS = 12
+
+
+def joinable_sessions(user, learner, *, now):
+    """The learner's sessions running now (not ended, started in the last RUNNING_HOURS) that
+    someone else records and the user may join as second observer (they may record for every
+    learner of it), oldest first; each as (session, the user's open record of it or None)."""
+    running = list(
+        (Session.objects.filter(learner=learner) | Session.objects.filter(group__learners=learner))
+        .filter(
+            ended_at__isnull=True,
+            primary_session__isnull=True,
+            started_at__gte=now - timedelta(hours=RUNNING_HOURS),
+        )
+        .exclude(recorded_by=user)
+        .distinct()
+        .select_related("recorded_by", "group")
+        .prefetch_related("group__learners")
+        .order_by("started_at")
+    )
+    if not running:
+        return []
+    others = {p.pk for s in running if s.group_id for p in s.group.learners.all()} - {learner.pk}
+    allowed = {learner.pk} | set(
+        Learner.objects.filter(staff_learner_filter(user), pk__in=others).values_list(
+            "pk", flat=True
+        )
+    )
+    running = [
+        s for s in running if not s.group_id or all(p.pk in allowed for p in s.group.learners.all())
+    ]
+    mine = {
+        s.primary_session_id: s
+        for s in Session.objects.filter(
+            primary_session__in=running, recorded_by=user, ended_at__isnull=True
+        ).order_by("-started_at")
+    }
+    return [(s, mine.get(s.pk)) for s in running]
 
 
 # --- the value of a session, per measure --------------------------------------------------
@@ -322,6 +367,36 @@ def current_goals(learner):
     )
 
 
+def current_behavior_definitions(learner_ids):
+    """The behavior definitions in force for these learners: the learner's own and those of
+    their current (approved) plans; a plan's first, then by name."""
+    return (
+        BehaviorDefinition.objects.filter(learner_id__in=learner_ids)
+        .filter(Q(plan__isnull=True) | Q(plan__status=Plan.Status.APPROVED))
+        .order_by("learner_id", F("plan_id").asc(nulls_last=True), "name", "pk")
+    )
+
+
+def defined_behaviors(learner_ids):
+    """Per learner: behavior_key → the defined spelling of each behavior in force (the first
+    definition of a name wins)."""
+    out = defaultdict(dict)
+    for learner_id, name in current_behavior_definitions(learner_ids).values_list(
+        "learner_id", "name"
+    ):
+        out[learner_id].setdefault(behavior_key(name), name)
+    return out
+
+
+def _distinct_names(definitions):
+    seen = set()
+    for definition in definitions:
+        key = behavior_key(definition.name)
+        if key not in seen:
+            seen.add(key)
+            yield definition
+
+
 def learner_kit(learner):
     """Everything the collection screen needs for a learner, offline: current goals, prompt
     levels, ABC pick lists, behavior definitions and the current behavior and safety plans."""
@@ -352,8 +427,7 @@ def learner_kit(learner):
                 "examples": d.examples,
                 "non_examples": d.non_examples,
             }
-            for d in BehaviorDefinition.objects.filter(learner=learner).filter(plan__isnull=True)
-            | BehaviorDefinition.objects.filter(learner=learner, plan__in=plans)
+            for d in _distinct_names(current_behavior_definitions([learner.pk]))
         ],
         "plans": [
             {

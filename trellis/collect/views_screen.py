@@ -24,11 +24,13 @@ from django.views.decorators.cache import never_cache
 
 from trellis.audit.log import record
 from trellis.collect import actions
+from trellis.collect.events import behavior_key
 from trellis.collect.models import Event, NoteAmendment, Session, SessionNote, Setting
 from trellis.collect.queries import (
     current_goals,
     get_session_or_404,
     goal_payload,
+    joinable_sessions,
     learner_kit,
     session_summaries,
 )
@@ -41,7 +43,7 @@ from trellis.people.access import (
     staff_learner_filter,
     staff_of,
 )
-from trellis.people.models import Group, Learner
+from trellis.people.models import Group, Learner, Organization
 from trellis.plans.models import Measure
 
 SCOPE = "/collect/"
@@ -52,14 +54,29 @@ SCOPE = "/collect/"
 
 class StartForm(forms.Form):
     goals = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, label="Goals to run")
-    setting = forms.ChoiceField(choices=Setting.choices, initial=Setting.SCHOOL)
+    setting = forms.ChoiceField(choices=Setting.choices)
 
-    def __init__(self, *args, goals, **kwargs):
+    def __init__(self, *args, goals, organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["goals"].choices = [
             (str(g.pk), f"{g.name} — {g.get_measure_display()}") for g in goals
         ]
         self.fields["goals"].initial = [str(g.pk) for g in goals]
+        self.fields["setting"].initial = default_setting(organization)
+
+
+# An agency's programs and clinics record in the clinic; districts and schools at school.
+SETTING_OF_KIND = {
+    Organization.Kind.AGENCY: Setting.CLINIC,
+    Organization.Kind.PROGRAM: Setting.CLINIC,
+    Organization.Kind.DISTRICT: Setting.SCHOOL,
+    Organization.Kind.SCHOOL: Setting.SCHOOL,
+}
+
+
+def default_setting(organization):
+    """Where a session usually happens, by the kind of organization the learner belongs to."""
+    return SETTING_OF_KIND.get(organization.kind if organization else None, Setting.SCHOOL)
 
 
 def get_group_or_404(request, group_id):
@@ -80,7 +97,8 @@ def get_group_or_404(request, group_id):
 
 def _start(request, *, learners, learner=None, group=None):
     goals = [goal for person in learners for goal in current_goals(person)]
-    form = StartForm(request.POST or None, goals=goals)
+    organization = group.organization if group else learner.organization
+    form = StartForm(request.POST or None, goals=goals, organization=organization)
     if request.method == "POST" and form.is_valid():
         try:
             session, _ = actions.start_session(
@@ -155,7 +173,12 @@ def learner_section(request, learner):
     )
     return render_to_string(
         "collect/_learner_section.html",
-        {"learner": learner, "groups": groups, "sessions": sessions},
+        {
+            "learner": learner,
+            "groups": groups,
+            "sessions": sessions,
+            "joinable": joinable_sessions(request.user, learner, now=timezone.now()),
+        },
         request=request,
     )
 
@@ -169,10 +192,15 @@ def screen_learner(learner, goals):
     kit = learner_kit(learner)
     definitions = kit["behavior_definitions"]
     abc = dict(kit["abc_options"])
-    # The learner's own defined behaviors come first in the behavior picks.
-    defined = {d["name"] for d in definitions}
-    abc["behavior"] = [{"code": name, "label": name} for name in sorted(defined)] + [
-        o for o in abc.get("behavior", []) if o["label"] not in defined
+    # The behavior picks are the learner's defined behaviors (recorded by their name), then
+    # the organization's options that are not one of them under another spelling ("call-out"
+    # for a defined "Call-out"), so one behavior is never recorded two ways.
+    defined = sorted({d["name"] for d in definitions}, key=str.casefold)
+    keys = {behavior_key(name) for name in defined}
+    abc["behavior"] = [{"code": name, "label": name} for name in defined] + [
+        o
+        for o in abc.get("behavior", [])
+        if behavior_key(o["label"]) not in keys and behavior_key(o["code"]) not in keys
     ]
     labels = dict(Measure.choices)
     payloads = []
@@ -301,14 +329,8 @@ def observe(request, session_id):
         return render(request, "collect/other_observer.html", {"session": session})
     primary = get_session_or_404(request, session_id, CHANGE, audit_action=None)
     try:
-        session, _ = actions.start_session(
-            request.user,
-            learner=primary.learner,
-            group=primary.group,
-            goals=list(primary.goals.values_list("pk", flat=True)),
-            started_at=timezone.now(),
-            setting=primary.setting,
-            primary_session=primary,
+        session, _ = actions.join_as_second_observer(
+            request.user, primary, started_at=timezone.now()
         )
     except ValidationError as error:
         for texts in error.message_dict.values():
@@ -402,8 +424,24 @@ def end(request, session_id):
         and actions.may_cosign(request.user, note),
         "forms": forms_by_step,
         "reliability": list(session.reliability_sessions.select_related("recorded_by")),
+        **_observing(request.user, session, is_recorder),
     }
     return render(request, "collect/end.html", context)
+
+
+def _observing(user, session, is_recorder):
+    """Whether the user may join this running session as its second observer, and their own
+    open record of it if they have joined already."""
+    if is_recorder or session.ended_at or session.primary_session_id:
+        return {"may_observe": False, "my_observation": None}
+    if not all(may(user, CHANGE, person) for person in session.learners()):
+        return {"may_observe": False, "my_observation": None}
+    mine = (
+        session.reliability_sessions.filter(recorded_by=user, ended_at__isnull=True)
+        .order_by("started_at")
+        .first()
+    )
+    return {"may_observe": True, "my_observation": mine}
 
 
 DONE = {

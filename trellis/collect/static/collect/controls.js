@@ -530,10 +530,37 @@ function rating(goal, ctx) {
   };
 }
 
-// One-tap ABC: pick from the organization's lists (a second tap on a chip clears it), add words
+// How behavior names are matched (as the server's collect.events.behavior_key): case-folded,
+// hyphens, underscores and runs of whitespace read as one space.
+export function behaviorKey(text) {
+  return text.replace(/[-_]/g, " ").split(/\s+/).filter(Boolean).join(" ").toLowerCase();
+}
+
+// Typed behavior text as it is stored: trimmed, whitespace collapsed, and when it names one of
+// the offered behaviors (the learner's defined behaviors first) that behavior's own code, so
+// "call-out " and "Call-out" are one behavior.
+export function typedBehavior(text, options) {
+  const tidy = text.split(/\s+/).filter(Boolean).join(" ");
+  if (!tidy) return null;
+  const key = behaviorKey(tidy);
+  const match = options.find((o) => behaviorKey(o.label) === key || behaviorKey(o.code) === key);
+  return match ? match.code : tidy;
+}
+
+// One-tap ABC: pick from the lists (behaviors: the learner's defined behaviors, then the
+// organization's; a second tap on a chip clears it), or type a behavior not listed; add words
 // if needed, record. The picks clear after each record, ready for the next.
 function abc(goal, ctx) {
   const picks = {};
+  const behaviors = ctx.abc.behavior || [];
+  const other = h("input", {
+    type: "text",
+    id: `abc-behavior-${goal.id}`,
+    class: "abc-other",
+    autocomplete: "off",
+    maxlength: "500",
+    list: `abc-behaviors-${goal.id}`,
+  });
   const groups = ["antecedent", "behavior", "consequence", "setting"].map((kind) => {
     const options = ctx.abc[kind] || [];
     const chips = options.map((option) =>
@@ -542,21 +569,44 @@ function abc(goal, ctx) {
         (event) => {
           picks[kind] = picks[kind] === option.code ? null : option.code;
           for (const chip of chips) chip.setAttribute("aria-pressed", String(chip.dataset.code === picks[kind]));
+          if (kind === "behavior") other.value = "";
         },
       ),
     );
-    return { kind, chips, el: h("fieldset", { class: "abc-group" }, h("legend", { text: kind[0].toUpperCase() + kind.slice(1) }), h("div", { class: "chips" }, chips)) };
+    const extra =
+      kind === "behavior"
+        ? [
+            h("label", { for: other.id, class: "abc-other-label", text: "Other behavior (type it)" }),
+            other,
+            h("datalist", { id: `abc-behaviors-${goal.id}` }, behaviors.map((o) => h("option", { value: o.label }))),
+          ]
+        : [];
+    return {
+      kind,
+      chips,
+      el: h("fieldset", { class: "abc-group" }, h("legend", { text: kind[0].toUpperCase() + kind.slice(1) }), h("div", { class: "chips" }, chips), extra),
+    };
+  });
+  const behaviorChips = groups.find((g) => g.kind === "behavior").chips;
+  // Typing a behavior replaces a picked chip.
+  other.addEventListener("input", () => {
+    if (!other.value.trim()) return;
+    picks.behavior = null;
+    for (const chip of behaviorChips) chip.setAttribute("aria-pressed", "false");
   });
   const note = h("textarea", { rows: "2", id: `abc-note-${goal.id}` });
   const noteLabel = h("label", { for: note.id, text: "ABC note (optional)" });
   const tally = h("p", { class: "tally" });
   const save = tap(h("button", { type: "button", class: "big save" }, "Record ABC"), () => {
-    if (!picks.antecedent && !picks.behavior && !picks.consequence) {
+    const typed = typedBehavior(other.value, behaviors);
+    const behavior = typed || picks.behavior || null;
+    if (!picks.antecedent && !behavior && !picks.consequence) {
       tally.textContent = "Pick an antecedent, a behavior or a consequence first.";
       return;
     }
     const value = {};
     for (const kind of ["antecedent", "behavior", "consequence", "setting"]) value[kind] = picks[kind] || null;
+    value.behavior = behavior;
     value.note = note.value.trim();
     ctx.record(goal, "abc", value);
     for (const group of groups) {
@@ -564,6 +614,7 @@ function abc(goal, ctx) {
       for (const chip of group.chips) chip.setAttribute("aria-pressed", "false");
     }
     note.value = "";
+    other.value = "";
   });
   return {
     el: card(goal, groups.map((g) => g.el), noteLabel, note, h("div", { class: "row" }, save, undoButton(ctx, goal)), tally),

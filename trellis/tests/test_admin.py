@@ -20,3 +20,88 @@ def test_a_program_admin_sees_only_their_subtree_in_the_admin(client, world):
     hidden = client.get(f"/admin/people/learner/{world.client.pk}/change/")
     assert hidden.status_code == 302  # "does not exist", back to the index
     assert client.get(f"/admin/people/learner/{world.own_learner.pk}/change/").status_code == 200
+
+
+def _district_admin_in_the_admin(client, world):
+    from django.contrib.auth.models import Permission
+
+    admin = world.program_admin
+    admin.is_staff = True
+    admin.save()
+    admin.user_permissions.set(Permission.objects.filter(content_type__app_label="people"))
+    client.force_login(admin)
+
+
+def test_every_people_list_is_scoped_to_the_admins_organizations(client, world):
+    """A district admin reads nothing of the agency's: not its cases, groups, guardians, staff
+    or organizations."""
+    from trellis.people.models import Group, Guardian, GuardianLink
+
+    clinic_group = Group.objects.create(organization=world.clinic, name="Clinic social group")
+    clinic_group.learners.add(world.client)
+    clinic_parent = Guardian.objects.create(
+        first_name="Petra", last_name="Marrowdale", email="petra@example.org", address="1 Elm St"
+    )
+    GuardianLink.objects.create(guardian=clinic_parent, learner=world.client)
+    _district_admin_in_the_admin(client, world)
+    for url in [
+        "/admin/people/caseassignment/",
+        "/admin/people/group/",
+        "/admin/people/guardian/",
+        "/admin/people/staffmember/",
+        "/admin/people/organization/",
+        "/admin/people/learner/",
+    ]:
+        page = client.get(url).content.decode()
+        assert client.get(url).status_code == 200, url
+        for secret in ["Marrowdale", "Clinic social group", "Technician Staffer", "Test Clinic"]:
+            assert secret not in page, f"{secret} on {url}"
+    for url in [
+        f"/admin/people/guardian/{clinic_parent.pk}/change/",
+        f"/admin/people/group/{clinic_group.pk}/change/",
+        f"/admin/people/staffmember/{world.technician.staff.pk}/change/",
+        f"/admin/people/organization/{world.clinic.pk}/change/",
+    ]:
+        assert client.get(url).status_code == 302, url  # "does not exist"
+
+
+def test_an_admin_cannot_assign_a_case_in_another_organization(client, world):
+    from trellis.people.models import CaseAssignment
+
+    _district_admin_in_the_admin(client, world)
+    response = client.post(
+        "/admin/people/caseassignment/add/",
+        {
+            "learner": world.client.pk,
+            "staff": world.assistant.staff.pk,
+            "role": "assistant",
+            "starts_on": "2026-01-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not CaseAssignment.objects.filter(learner=world.client, staff=world.assistant.staff)
+    # Nor link the agency's technician to a district learner.
+    client.post(
+        "/admin/people/caseassignment/add/",
+        {
+            "learner": world.own_learner.pk,
+            "staff": world.technician.staff.pk,
+            "role": "assistant",
+            "starts_on": "2026-01-01",
+        },
+    )
+    assert not CaseAssignment.objects.filter(
+        learner=world.own_learner, staff=world.technician.staff
+    )
+
+
+def test_a_staff_user_without_an_admin_role_gets_no_people_admin(client, world):
+    from django.contrib.auth.models import Permission
+
+    nurse = world.nurse
+    nurse.is_staff = True
+    nurse.save()
+    nurse.user_permissions.set(Permission.objects.filter(content_type__app_label="people"))
+    client.force_login(nurse)
+    assert client.get("/admin/people/learner/").status_code == 403

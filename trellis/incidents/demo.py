@@ -134,7 +134,12 @@ def build(people):
         recent = start > now - timedelta(days=4)
         if not recent:
             incident.status = "closed" if rng.random() < 0.7 else "signed"
-            incident.signed_by = supervisor.user if learner.organization in people.schools else None
+            # Signed by the school's supervisor, or at the clinic by the reporter's BCBA.
+            signer = (
+                supervisor if learner.organization in people.schools else None
+            ) or reporter.supervisors.first()
+            incident.signed_by = signer.user if signer else None
+            incident.signed_name = signer.user.get_full_name() if signer else ""
             incident.signed_at = end + timedelta(days=1)
             incident.signed_version = {
                 "fields": {"location": incident.location},

@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from trellis.collect.views_screen import SignatureForm
@@ -29,8 +29,10 @@ def text(rows=2, **attrs):
 
 
 def staff_choices(learner, also=None, extra=()):
-    """The learner's team and the other staff of the learner's organization (and `also`)."""
-    rule = Q(pk__in=learner.assignments.active().values("staff_id")) | Q(
+    """The learner's team (active case assignments) first, then the other staff of the
+    learner's organization (and `also`); `on_team` says which is which."""
+    team = learner.assignments.active().values("staff_id")
+    rule = Q(pk__in=team) | Q(
         pk__in=Membership.objects.filter(organization=learner.organization).values("staff_id")
     )
     ids = [s.pk for s in extra] + ([also.pk] if also is not None else [])
@@ -38,9 +40,49 @@ def staff_choices(learner, also=None, extra=()):
         rule |= Q(pk__in=ids)
     return (
         StaffMember.objects.filter(rule)
+        .annotate(on_team=Exists(team.filter(staff_id=OuterRef("pk"))))
         .select_related("user")
-        .order_by("user__last_name", "user__first_name")
+        .order_by("-on_team", "user__last_name", "user__first_name")
     )
+
+
+# The staff picker: one list of people, each with a toggle per part they had.
+PICKER_PARTS = {
+    "staff_involved": "Involved",
+    "applied_by": "Applied",
+    "observed_by": "Observed",
+}
+
+
+class StaffPickerMixin:
+    """Renders the form's staff fields (same values, same names) as one searchable list."""
+
+    def picker_parts(self):
+        return [name for name in PICKER_PARTS if name in self.fields]
+
+    def picker_errors(self):
+        return [
+            (self[name].label, error) for name in self.picker_parts() for error in self[name].errors
+        ]
+
+    def picker_rows(self):
+        parts = self.picker_parts()
+        chosen = {
+            name: {str(getattr(v, "pk", v)) for v in (self[name].value() or [])} for name in parts
+        }
+        for staff in self.fields[parts[0]].queryset:
+            yield {
+                "staff": staff,
+                "team": staff.on_team,
+                "toggles": [
+                    {
+                        "name": name,
+                        "label": PICKER_PARTS[name],
+                        "checked": str(staff.pk) in chosen[name],
+                    }
+                    for name in parts
+                ],
+            }
 
 
 class StaffField(forms.ModelMultipleChoiceField):
@@ -157,7 +199,7 @@ class ReportForm(forms.Form):
         return initial
 
 
-class FileIncidentForm(ReportForm):
+class FileIncidentForm(StaffPickerMixin, ReportForm):
     """The report with its first restraint or seclusion episode."""
 
     episode_kind = forms.ChoiceField(
@@ -278,7 +320,7 @@ class AmendForm(ReportForm):
         return data
 
 
-class EpisodeForm(forms.Form):
+class EpisodeForm(StaffPickerMixin, forms.Form):
     kind = forms.ChoiceField(label="Restraint / seclusion", choices=RestraintEpisode.Kind.choices)
     technique = forms.CharField(label="Technique, in plain words", max_length=300)
     date = forms.DateField(widget=DATE)

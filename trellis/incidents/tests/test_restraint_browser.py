@@ -21,6 +21,13 @@ def phone(chromium):
     context.close()
 
 
+def open_menu(page):
+    """On a phone the navigation is folded behind the Menu button."""
+    menu = page.get_by_role("button", name="Menu")
+    if menu.is_visible() and menu.get_attribute("aria-expanded") != "true":
+        menu.click()
+
+
 def test_a_restraint_report_from_filing_to_sign_off(phone, live_server, world):
     page = phone
     bcba = make_staff("bcba", world.clinic, Role.SUPERVISOR)
@@ -52,15 +59,17 @@ def test_a_restraint_report_from_filing_to_sign_off(phone, live_server, world):
     page.get_by_label("Technique, in plain words").fill("Seated hold of both forearms")
     page.get_by_label("Restraint start").fill("10:04")
     page.get_by_label("Restraint end").fill("10:09")
-    page.locator("#field-applied_by").get_by_label("Technician Staffer").check()
+    page.get_by_role("checkbox", name="Technician Staffer: Applied").check()
     page.get_by_role("button", name="File report").click()
 
     expect(page.get_by_role("heading", name="Restraint report")).to_be_visible()
     expect(page.get_by_text("Guardian notice overdue")).to_be_visible()
     expect(page.get_by_text("Filed, awaiting review")).to_be_visible()
+    open_menu(page)
     page.get_by_role("button", name="Sign out").click()
 
     sign_in_page(page, live_server, "bcba")
+    open_menu(page)
     notifications = page.get_by_role("link", name="Notifications")
     expect(notifications).to_contain_text("1")
     notifications.click()

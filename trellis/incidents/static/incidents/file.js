@@ -1,4 +1,5 @@
-// Show the restraint / seclusion section only for those types, so the form stays short.
+// Show the restraint / seclusion section (and the picker's Applied / Observed toggles) only for
+// those types, so the form stays short.
 const form = document.getElementById("incident-form");
 const section = document.getElementById("restraint-section");
 if (form && section) {
@@ -6,6 +7,7 @@ if (form && section) {
   const kinds = section.dataset.kinds.split(" ");
   const update = () => {
     section.hidden = !kinds.includes(kind.value);
+    form.classList.toggle("not-restrictive", section.hidden);
   };
   kind.addEventListener("change", update);
   update();

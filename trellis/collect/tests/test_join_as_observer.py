@@ -31,25 +31,20 @@ def running(world):
 
 
 def test_the_learner_card_offers_to_join_a_running_session(client, world, running):
+    client.force_login(world.assistant)
+    own = client.get(f"/learners/{world.own_learner.pk}/").content.decode()
     client.force_login(world.supervisor)
 
     html = client.get(f"/learners/{world.own_learner.pk}/").content.decode()
 
     assert join_form(html, running) == ("post", "Join as second observer")
+    # The recorder is not offered to observe their own session.
+    assert join_form(own, running) is None and "Join as second observer" not in own
     assert "Assistant Staffer is recording since" in html
     response = client.post(f"/collect/sessions/{running.pk}/observe/")
     second = Session.objects.get(primary_session=running)
     assert response.url == f"/collect/sessions/{second.pk}/"
     assert second.recorded_by == world.supervisor
-
-
-def test_the_recorder_is_not_offered_to_observe_their_own_session(client, world, running):
-    client.force_login(world.assistant)
-
-    html = client.get(f"/learners/{world.own_learner.pk}/").content.decode()
-
-    assert join_form(html, running) is None
-    assert "Join as second observer" not in html
 
 
 def test_ended_and_long_abandoned_sessions_are_not_offered(client, world, running):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from trellis.audit.log import record
+from trellis.collect.actions import _check_signature as check_signature
 from trellis.credentials.models import Kind as CredentialKind
 from trellis.credentials.models import is_current
 from trellis.health.models import (
@@ -136,6 +137,20 @@ def _aware(value, zone):
     return value
 
 
+def witness_signature_problems(witness, obj, data, action) -> dict:
+    """A witness signs for themselves: their typed name and password, checked like a session
+    note's signature (a denial is audited). Field names: witness_name, witness_password."""
+    try:
+        check_signature(
+            witness, obj, data.get("witness_name") or "", data.get("witness_password"), action
+        )
+    except ValidationError as error:
+        return {
+            f"witness_{name.replace('typed_', '')}": m for name, m in error.message_dict.items()
+        }
+    return {}
+
+
 def dose_problems(*, by, order, data, policy, replacing=None) -> dict:
     problems = {}
     zone = local_zone(order.learner)
@@ -169,7 +184,10 @@ def dose_problems(*, by, order, data, policy, replacing=None) -> dict:
                 problems["scheduled_for"] = (
                     "This dose is already charted; correct that entry instead of charting twice."
                 )
-    problems.update(_witness_problems(policy, order, data, by))
+    witness_problems = _witness_problems(policy, order, data, by)
+    if not witness_problems and data.get("witness") is not None:
+        witness_problems = witness_signature_problems(data["witness"], order, data, "mar.witness")
+    problems.update(witness_problems)
     return problems
 
 
@@ -299,7 +317,18 @@ def record_prn_effect(*, by, dose, effect, at):
     return follow_up
 
 
-def count_controlled(*, by, order, reason, change=0, counted=None, witness=None, note=""):
+def count_controlled(
+    *,
+    by,
+    order,
+    reason,
+    change=0,
+    counted=None,
+    witness=None,
+    witness_name="",
+    witness_password="",
+    note="",
+):
     """A line of the controlled-substance ledger: stock received, wasted, returned, or a count."""
     if not may_administer(by, order.learner):
         record("mar.count", learner=order.learner, obj=order, result="denied")
@@ -324,6 +353,15 @@ def count_controlled(*, by, order, reason, change=0, counted=None, witness=None,
         problems["reason"] = "Choose what this count line is."
     if witness is not None and witness.pk == by.pk:
         problems["witness"] = "The witness must be someone else."
+    elif witness is not None and not problems:
+        problems.update(
+            witness_signature_problems(
+                witness,
+                order,
+                {"witness_name": witness_name, "witness_password": witness_password},
+                "mar.witness",
+            )
+        )
     _raise(problems)
     with transaction.atomic():
         entry = CountEntry.objects.create(

@@ -117,6 +117,12 @@ class DoseForm(forms.Form):
     )
     note = forms.CharField(required=False, max_length=300)
     witness = UserChoice(queryset=User.objects.none(), required=False)
+    witness_name = forms.CharField(
+        label="Witness: type your full name", required=False, max_length=200
+    )
+    witness_password = forms.CharField(
+        label="Witness: your password", required=False, widget=forms.PasswordInput
+    )
 
     def __init__(self, *args, order, slot=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -143,6 +149,8 @@ class DoseForm(forms.Form):
             "note": data.get("note", ""),
             "prn_reason": data.get("prn_reason", ""),
             "witness": data.get("witness"),
+            "witness_name": data.get("witness_name", ""),
+            "witness_password": data.get("witness_password", ""),
         }
 
 
@@ -166,6 +174,8 @@ class CorrectionForm(DoseForm):
         "prn_reason",
         "note",
         "witness",
+        "witness_name",
+        "witness_password",
     ]
 
     def __init__(self, *args, **kwargs):
@@ -199,6 +209,12 @@ class CountForm(forms.Form):
     )
     counted = forms.IntegerField(label="Units counted", required=False, min_value=0)
     witness = UserChoice(queryset=User.objects.none(), required=False)
+    witness_name = forms.CharField(
+        label="Witness: type your full name", required=False, max_length=200
+    )
+    witness_password = forms.CharField(
+        label="Witness: your password", required=False, widget=forms.PasswordInput
+    )
     note = forms.CharField(required=False, max_length=300)
 
     def __init__(self, *args, order, **kwargs):

@@ -330,6 +330,8 @@ def count(request, order_id):
                 change=data.get("change") or 0,
                 counted=data.get("counted"),
                 witness=data.get("witness"),
+                witness_name=data.get("witness_name", ""),
+                witness_password=data.get("witness_password", ""),
                 note=data.get("note", ""),
             )
         except PermissionDenied as denied:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from trellis.audit.models import AuditEntry
 from trellis.health.models import Dose, MedicationPolicy
-from trellis.testing import make_order
+from trellis.testing import PASSWORD, make_order
 
 ZONE = ZoneInfo("America/Chicago")
 
@@ -112,6 +112,8 @@ def test_a_controlled_substance_needs_a_witness_and_counts_down(client, world, n
         slot_yesterday(),
         status="given",
         witness=world.supervisor.pk,
+        witness_name="Supervisor Staffer",
+        witness_password=PASSWORD,
     )
     controlled.refresh_from_db()
     assert controlled.stock() == 9

@@ -199,8 +199,9 @@ def build_people() -> DemoPeople:
         for _ in range(3)
     ]
     cedar_teachers = [b.staff(cedar, Role.TEACHER, title="Interventionist") for _ in range(3)]
-    for school in (maple, cedar):
-        b.staff(school, Role.NURSE, title="School Nurse")
+    # demo-nurse charts the MAR at Maple Grove (health's demo gives them their cases).
+    b.staff(maple, Role.NURSE, username="demo-nurse", title="School Nurse")
+    b.staff(cedar, Role.NURSE, title="School Nurse")
 
     # Agency: BCBAs supervising technicians at the clinic.
     bcbas = [b.staff(clinic, Role.SUPERVISOR, title="BCBA") for _ in range(2)]

@@ -40,7 +40,14 @@ def test_the_demo_has_staff_in_every_role_and_learners_with_guardians(demo):
 
 @pytest.mark.parametrize(
     "username",
-    ["demo-admin", "demo-supervisor", "demo-assistant", "demo-technician", "demo-guardian"],
+    [
+        "demo-admin",
+        "demo-supervisor",
+        "demo-assistant",
+        "demo-technician",
+        "demo-nurse",
+        "demo-guardian",
+    ],
 )
 def test_every_demo_login_signs_in_with_the_demo_password(demo, username):
     request = RequestFactory().post("/accounts/login/")
@@ -70,3 +77,48 @@ def test_running_the_demo_again_keeps_the_data(demo):
     learners = Learner.objects.count()
     call_command("demo", stdout=open("/dev/null", "w"))
     assert Learner.objects.count() == learners
+
+
+def test_the_demo_nurse_opens_and_charts_the_mar_of_their_cases(demo, client):
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from trellis.health.models import Dose, MedicationOrder
+
+    nurse = User.objects.get(username="demo-nurse")
+    learners = Learner.objects.visible_to(nurse)
+    scheduled = MedicationOrder.objects.filter(learner__in=learners, as_needed=False)
+    assert scheduled.count() >= 5 and all(o.days == [0, 1, 2, 3, 4] for o in scheduled)
+    prn = MedicationOrder.objects.filter(learner__in=learners, as_needed=True).first()
+    request = RequestFactory().post("/accounts/login/")
+    assert authenticate(request, username="demo-nurse", password="trellis-demo") == nurse
+    client.force_login(nurse)
+
+    page = client.get(f"/learners/{scheduled[0].learner_id}/mar/").content.decode()
+    assert scheduled[0].drug in page and "Not scheduled" in page  # the weekend is neutral
+    assert "You are not authorized to record doses" not in page
+    zone = ZoneInfo(prn.learner.organization.time_zone)
+    now = timezone.now().astimezone(zone) - timedelta(minutes=1)
+    response = client.post(
+        f"/learners/{prn.learner_id}/mar/record/",
+        {
+            "order": prn.pk,
+            "status": "given",
+            "time": now.strftime("%H:%M"),
+            "prn_reason": "Headache after recess",
+        },
+    )
+    assert response.status_code == 302
+    dose = Dose.objects.get(order=prn, prn_reason="Headache after recess")
+    assert dose.recorded_by == nurse
+
+
+def test_the_demo_prints_the_nurse_login():
+    from io import StringIO
+
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert "demo-nurse" in out.getvalue()

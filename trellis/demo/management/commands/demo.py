@@ -14,6 +14,7 @@ LOGINS = [
     ("demo-supervisor", "school psychologist at Maple Grove, supervises demo-assistant"),
     ("demo-assistant", "intervention assistant at Maple Grove Elementary"),
     ("demo-technician", "behavior technician at Bright Path Eastside Clinic"),
+    ("demo-nurse", "school nurse at Maple Grove: medication orders and the MAR of their cases"),
     ("demo-guardian", "parent of a child on demo-assistant's caseload"),
 ]
 

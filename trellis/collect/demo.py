@@ -351,9 +351,13 @@ class DataBuilder:
             signed = session.started_at + timedelta(hours=rng.randint(1, 6))
             note.signed_by, note.signed_at = recorder, signed
             note.signed_name = recorder.get_full_name()
-            if checker and rng.random() < 0.5:
+            # A supervisor keeps up: notes older than two weeks are co-signed, about half of
+            # the recent ones wait in their queue.
+            caught_up = session.started_at.date() < self.today - timedelta(days=14)
+            cosigned = signed + timedelta(days=rng.randint(1, 4))
+            if checker and cosigned < timezone.now() and (caught_up or rng.random() < 0.5):
                 note.cosigned_by = checker
-                note.cosigned_at = signed + timedelta(days=rng.randint(1, 4))
+                note.cosigned_at = cosigned
                 note.cosigned_name = checker.get_full_name()
         self.notes.append(note)
 

@@ -34,6 +34,7 @@ from trellis.collect.queries import (
     learner_kit,
     session_summaries,
 )
+from trellis.forms import add_errors
 from trellis.people.access import (
     CHANGE,
     VIEW,
@@ -110,7 +111,7 @@ def _start(request, *, learners, learner=None, group=None):
                 setting=form.cleaned_data["setting"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             return redirect("collect:screen", session_id=session.pk)
     # With no network the page starts the session itself (client-chosen id, posted later), so
@@ -145,11 +146,6 @@ def start_for_learner(request, learner_id):
 def start_for_group(request, group_id):
     group, learners = get_group_or_404(request, group_id)
     return _start(request, learners=learners, group=group)
-
-
-def _add_errors(form, error):
-    for field, texts in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, texts)
 
 
 def learner_section(request, learner):
@@ -408,7 +404,7 @@ def end(request, session_id):
             try:
                 _apply(step, request.user, session, note, form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, DONE[step])
                 return redirect("collect:end", session_id=session.pk)

@@ -108,16 +108,17 @@ def notes_to_sign(user):
 
 
 def todays_caseload(user):
-    """My learners on active case assignments, to start today's sessions from."""
+    """My learners on active case assignments, to start today's sessions from (a nurse's
+    cases open on the medication record instead)."""
     staff = staff_of(user)
     if staff is None:
         return Queue("today", "Today's sessions", "Nobody is on your caseload.")
     today = timezone.localdate()
+    roles = dict(
+        CaseAssignment.objects.active().filter(staff=staff).values_list("learner_id", "role")
+    )
     learners = (
-        Learner.objects.filter(
-            active=True,
-            pk__in=CaseAssignment.objects.active().filter(staff=staff).values("learner_id"),
-        )
+        Learner.objects.filter(active=True, pk__in=roles)
         .select_related("organization")
         .order_by("last_name", "first_name")
     )
@@ -126,17 +127,22 @@ def todays_caseload(user):
             recorded_by=user, learner__in=learners, started_at__date=today
         ).values_list("learner_id", flat=True)
     )
+    nurse = CaseAssignment.CaseRole.NURSE
+
+    def item(learner):
+        if roles[learner.pk] == nurse:
+            return Item(str(learner), reverse("health:mar", args=[learner.pk]), "Medication record")
+        detail = "Recorded today" if learner.pk in done else (learner.grade or learner.program)
+        return Item(str(learner), reverse("collect:start", args=[learner.pk]), detail)
+
+    only_nurse = set(roles.values()) == {nurse}
     return _queue(
         "today",
-        "Today's sessions",
+        "Today's medications" if only_nurse else "Today's sessions",
         "Nobody is on your caseload.",
         learners,
-        lambda lr: Item(
-            str(lr),
-            reverse("collect:start", args=[lr.pk]),
-            "Recorded today" if lr.pk in done else (lr.grade or lr.program),
-        ),
-        action="Start a session",
+        item,
+        action="Open" if only_nurse else "Start a session",
     )
 
 

@@ -1,5 +1,6 @@
 """Each person signs in and lands on the work that needs them today."""
 
+import html
 from datetime import date, timedelta
 
 from django.core import mail
@@ -154,3 +155,14 @@ def test_the_nav_offers_what_each_role_uses(client, world):
     family = nav(world.guardian)
     assert "My children" in family and "Progress" not in family
     assert not mail.outbox
+
+
+def test_a_nurse_opens_the_medication_record_of_their_cases(client, world):
+    from trellis.testing import assign
+
+    assign(world.nurse, world.own_learner, role="nurse")
+    client.force_login(world.nurse)
+    page = html.unescape(client.get("/").content.decode())
+    assert "Today's medications" in page
+    assert f"/learners/{world.own_learner.pk}/mar/" in page
+    assert f"/collect/learners/{world.own_learner.pk}/start/" not in page

@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from trellis.accounts.signatures import check_signature
 from trellis.audit.log import record
 from trellis.collect.events import normalize_behavior, problem
 from trellis.collect.models import ApiToken, Event, NoteAmendment, Session, SessionNote, Setting
@@ -634,27 +635,10 @@ def save_note(user, session, *, what_was_done="", learner_response="", anything_
     return note
 
 
-def _name_matches(user, typed_name):
-    typed = " ".join((typed_name or "").split()).casefold()
-    full = " ".join(user.get_full_name().split()).casefold()
-    return bool(typed) and typed in {full, user.get_username().casefold()} - {""}
-
-
-def _check_signature(user, note, typed_name, password, action):
-    errors = {}
-    if not _name_matches(user, typed_name):
-        errors["typed_name"] = "Type your name as it appears on your account."
-    if not password or not user.check_password(password):
-        errors["password"] = "The password is not right."
-    if errors:
-        record(action, obj=note, result="denied", detail={"why": sorted(errors)})
-        raise ValidationError(errors)
-
-
 def sign_note(user, note, *, typed_name, password):
     """Sign a note with the typed name and the re-entered password; it is locked after."""
     _require_recorder(user, note.session, "note.sign")
-    _check_signature(user, note, typed_name, password, "note.sign")
+    check_signature(user, note, typed_name, password, "note.sign")
     with transaction.atomic():
         note = SessionNote.objects.select_for_update().get(pk=note.pk)
         if note.is_locked:
@@ -694,7 +678,7 @@ def cosign_note(user, note, *, typed_name, password):
     if not may_cosign(user, note):
         record("note.cosign", obj=note, result="denied")
         raise ValidationError({"__all__": "Only a supervisor other than the signer may co-sign."})
-    _check_signature(user, note, typed_name, password, "note.cosign")
+    check_signature(user, note, typed_name, password, "note.cosign")
     with transaction.atomic():
         note = SessionNote.objects.select_for_update().get(pk=note.pk)
         if note.cosigned_at:

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from trellis.accounts.signatures import SignatureForm
 from trellis.audit.log import record
 from trellis.collect import actions
 from trellis.collect.events import behavior_key
@@ -347,11 +348,6 @@ class NoteForm(forms.Form):
     anything_unusual = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Anything unusual"
     )
-
-
-class SignatureForm(forms.Form):
-    typed_name = forms.CharField(label="Type your full name")
-    password = forms.CharField(widget=forms.PasswordInput, label="Your password")
 
 
 class AmendForm(forms.Form):

@@ -10,6 +10,7 @@ from trellis.audit.log import record
 from trellis.credentials.actions import add_credential, staff_in_reach
 from trellis.credentials.forms import CredentialForm
 from trellis.credentials.models import Credential, Kind
+from trellis.forms import add_errors
 from trellis.people.access import is_program_admin, staff_of
 
 # The roster's columns: the credentials a team is usually asked to keep current.
@@ -72,8 +73,7 @@ def add(request):
         except PermissionDenied as denied:
             form.add_error("staff", str(denied))
         except ValidationError as error:
-            for name, message in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, message)
+            add_errors(form, error)
         else:
             messages.success(request, "Credential recorded.")
             return redirect("credentials:roster")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from trellis.audit.log import record
+from trellis.forms import add_errors
 from trellis.health import actions
 from trellis.health.access import get_dose_or_404, get_order_or_404
 from trellis.health.forms import (
@@ -25,11 +26,6 @@ from trellis.health.models import Dose, MedicationPolicy
 from trellis.people.access import CHANGE, get_learner_or_404
 
 GRID_DAYS = 7
-
-
-def _errors_to_form(form, error):
-    for name, message in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, message)
 
 
 def _zone(learner):
@@ -55,7 +51,7 @@ def orders(request, learner_id):
                     stock=form.cleaned_data.get("stock"),
                 )
             except ValidationError as error:
-                _errors_to_form(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, "Order entered.")
                 return redirect("health:orders", learner.pk)
@@ -222,7 +218,7 @@ def record_dose(request, learner_id):
         except PermissionDenied as denied:
             form.add_error(None, str(denied))
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_errors(form, error)
         else:
             note = " (outside the window: flagged)" if dose.outside_window else ""
             messages.success(request, f"{order.drug}: {dose.get_status_display().lower()}{note}.")
@@ -271,7 +267,7 @@ def correct(request, dose_id):
         except PermissionDenied as denied:
             form.add_error(None, str(denied))
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request, "Entry marked entered in error; the original stays on the record."
@@ -304,7 +300,7 @@ def effect(request, dose_id):
         except PermissionDenied as denied:
             form.add_error(None, str(denied))
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, "Effect charted.")
             return redirect("health:mar", dose.learner_id)
@@ -337,7 +333,7 @@ def count(request, order_id):
         except PermissionDenied as denied:
             form.add_error(None, str(denied))
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, "Count recorded.")
             return redirect("health:count", order.pk)
@@ -367,7 +363,7 @@ def report_error(request, learner_id):
                 by=request.user, learner=learner, data=form.error_data()
             )
         except ValidationError as problem:
-            _errors_to_form(form, problem)
+            add_errors(form, problem)
         else:
             messages.success(
                 request,

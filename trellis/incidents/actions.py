@@ -7,8 +7,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from trellis.accounts.signatures import check_signature
 from trellis.audit.log import record
-from trellis.collect.actions import _check_signature as check_signature
 from trellis.credentials.models import Kind as CredentialKind
 from trellis.credentials.models import is_current, latest
 from trellis.incidents.models import (

@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from trellis.collect.views_screen import SignatureForm
+from trellis.accounts.signatures import SignatureForm
 from trellis.incidents.actions import episode_problems, incident_problems
 from trellis.incidents.models import (
     Debrief,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from trellis.audit.log import record
+from trellis.forms import add_errors
 from trellis.incidents import actions, reports
 from trellis.incidents.access import get_incident_or_404
 from trellis.incidents.forms import (
@@ -29,11 +30,6 @@ from trellis.people.access import CHANGE, EXPORT, get_learner_or_404, staff_of
 
 def _activate(organization):
     timezone.activate(ZoneInfo(organization.time_zone))
-
-
-def _form_errors(form, error):
-    for name, message in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, message)
 
 
 def _staff_only(request, audit_action):
@@ -101,7 +97,7 @@ def file_incident(request, learner_id):
                     episodes=form.episodes(),
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, "Report filed. Your supervisor has been notified.")
                 return redirect("incidents:detail", incident.pk)
@@ -165,7 +161,7 @@ def edit(request, incident_id):
                     reason=form.cleaned_data.get("reason", ""),
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -203,7 +199,7 @@ def sign(request, incident_id):
             messages.error(request, str(denied))
             return redirect("incidents:detail", incident.pk)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, "Signed. The report is locked; later changes are amendments.")
             return redirect("incidents:detail", incident.pk)
@@ -225,7 +221,7 @@ def _child_form_view(
             try:
                 run(incident, form)
             except ValidationError as error:
-                _form_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, done)
                 return redirect("incidents:detail", incident.pk)

@@ -3,6 +3,7 @@ from django.apps import AppConfig
 
 class CollectConfig(AppConfig):
     name = "trellis.collect"
+    verbose_name = "Data collection"
 
     def learner_section(self, request, learner):
         """Data collection on the learner profile: start a session (alone or with a group) and

@@ -3,6 +3,7 @@ from django.apps import AppConfig
 
 class HealthConfig(AppConfig):
     name = "trellis.health"
+    verbose_name = "Medications and the MAR"
 
     def learner_section(self, request, learner):
         """Active orders on the learner profile, for staff who may see the learner (nurses through

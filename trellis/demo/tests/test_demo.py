@@ -122,3 +122,6 @@ def test_the_demo_prints_the_nurse_login():
     out = StringIO()
     call_command("demo", stdout=out)
     assert "demo-nurse" in out.getvalue()
+    # make demo is never silent while it builds: each part says so as it starts.
+    for part in ["people and caseloads", "Plans and goals", "Data collection"]:
+        assert f"building the demo: {part}" in out.getvalue()

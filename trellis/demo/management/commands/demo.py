@@ -1,3 +1,4 @@
+import time
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -27,14 +28,25 @@ class Command(BaseCommand):
             self.stdout.write("The demo organization exists already; its data is kept.")
         else:
             set_context(AuditContext())
+            started = time.monotonic()
             with transaction.atomic():
+                # Each step says what it builds, so a newcomer sees the work going on.
+                self.step("people and caseloads", started)
                 people = build_people()
-                for builder in demo_builders():
+                for app, builder in demo_builders():
+                    self.step(app, started)
                     builder(people)
-            self.stdout.write(self.style.SUCCESS("Created the synthetic demo organization."))
+            took = time.monotonic() - started
+            self.stdout.write(
+                self.style.SUCCESS(f"Created the synthetic demo organization in {took:.0f} s.")
+            )
         self.stdout.write(f"\nDemo logins (password for all: {PASSWORD}):")
         for username, who in LOGINS:
             self.stdout.write(f"  {username:<16} {who}")
+
+    def step(self, what, started):
+        self.stdout.write(f"  [{time.monotonic() - started:5.1f} s] building the demo: {what}…")
+        self.stdout.flush()
 
 
 def demo_builders():
@@ -46,4 +58,4 @@ def demo_builders():
             and config.name != "trellis.demo"
             and find_spec(module)
         ):
-            yield import_module(module).build
+            yield config.verbose_name or config.label, import_module(module).build

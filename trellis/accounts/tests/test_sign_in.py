@@ -10,9 +10,9 @@ from trellis.audit.models import AuditEntry
 from trellis.testing import PASSWORD
 
 
-def test_signing_in_lands_on_the_caseload_and_is_audited(client, world):
+def test_signing_in_lands_on_today_and_is_audited(client, world):
     response = client.post("/accounts/login/", {"username": "assistant", "password": PASSWORD})
-    assert response.status_code == 302 and response.url == "/caseload/"
+    assert response.status_code == 302 and response.url == "/"
     assert AuditEntry.objects.filter(action="auth.login", actor_id=world.assistant.pk).exists()
 
 

@@ -1,4 +1,5 @@
-"""In a real browser: an assistant signs in, opens the caseload and a learner, and signs out."""
+"""In a real browser: an assistant signs in (landing on Today), opens the caseload and a
+learner, and signs out."""
 
 import pytest
 from playwright.sync_api import expect
@@ -10,6 +11,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_an_assistant_signs_in_opens_a_learner_and_signs_out(page, live_server, world):
     sign_in_page(page, live_server, "assistant", PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Today")
+    page.get_by_role("link", name="Caseload").click()
     expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
     expect(page.get_by_text("Brightwater")).to_have_count(0)
     page.get_by_role("link", name="Quillfeather, Olive").click()
@@ -26,6 +29,7 @@ def test_caseload_search_filters_as_you_type(page, live_server, world):
 
     assign(world.assistant, world.other_school_learner)
     sign_in_page(page, live_server, "assistant", PASSWORD)
+    page.get_by_role("link", name="Caseload").click()
     page.get_by_label("Search by name or ID").fill("ferns")
     expect(page.get_by_text("Quillfeather")).to_have_count(0)
     expect(page.get_by_role("link", name="Fernsby, Orla")).to_be_visible()
@@ -53,6 +57,7 @@ def test_an_idle_page_signs_out_and_offline_it_hides_the_record_until_the_networ
 
     settings.IDLE_TIMEOUT = timedelta(seconds=2)
     sign_in_page(page, live_server, "assistant", PASSWORD)
+    page.get_by_role("link", name="Caseload").click()
     page.get_by_role("link", name="Quillfeather, Olive").click()
     browser_context.set_offline(True)
     expect(page.get_by_role("alert")).to_contain_text("Signed out after a period of inactivity")

@@ -3,7 +3,6 @@ from django.contrib.auth.models import User
 
 from trellis.audit.log import record
 from trellis.people.access import is_program_admin
-from trellis.people.staffing import administered_organizations, administered_staff
 from trellis.people.models import (
     CaseAssignment,
     Group,
@@ -14,6 +13,7 @@ from trellis.people.models import (
     Organization,
     StaffMember,
 )
+from trellis.people.staffing import administered_organizations, administered_staff
 
 
 def administered_choices(model, user):

@@ -2,7 +2,8 @@
 
 Run from the project root: ``.venv/bin/python bench/bench_graphs.py``. No database: the graph
 is drawn from constructed data (two phases, aim line, trend, goal marker, mastery line, target
-markers), as `trellis.monitoring.graphs` draws it for a goal page, and written as CSP-safe
+markers), as `trellis.monitoring.graphs` draws it for a goal page (and, as counts in 10-minute
+sessions, the standard celeration chart), and written as CSP-safe
 inline SVG (the page's format), PNG and PDF. The baseline is the least matplotlib can do for
 the same points in the same run: a Figure with one Axes, `plot(x, y)`, `savefig(svg)`.
 Prints wall-clock ms p50/p95 (and CPU ms p50, which a busy machine disturbs less).
@@ -90,6 +91,9 @@ def measure(fn):
 
 def main():
     data = constructed()
+    # The same points as counts in 10-minute sessions, for the standard celeration chart.
+    timed = constructed()
+    timed.minutes = {p.session: 10 for p in timed.points}
     xs = [p.date.toordinal() for p in data.points]
     ys = [p.value for p in data.points]
 
@@ -111,6 +115,10 @@ def main():
         (
             "probe graph, inline SVG",
             lambda: graphs.to_svg(graphs.probe_chart(data), title="t", desc="d"),
+        ),
+        (
+            "celeration chart, inline SVG",
+            lambda: graphs.to_svg(graphs.celeration_chart(timed), title="t", desc="d"),
         ),
         ("goal graph, PNG", lambda: graphs.to_bytes(graphs.line_chart(data), "png")),
         ("goal graph, PDF", lambda: graphs.to_bytes(graphs.line_chart(data), "pdf")),

@@ -12,6 +12,15 @@ consequence mapped to it. Evidence lists each mapped code seen with the behavior
 conditional and unconditional probability. Codes not in the mapping are reported in the
 probability tables but give no evidence for any function. This is a hypothesis for a
 supervisor to test (e.g. by functional analysis), not a conclusion.
+
+Which function an antecedent or consequence suggests is the caller's judgement, passed in as
+``antecedent_map`` / ``consequence_map`` (Trellis passes the function a supervisor set on each
+pick-list option); the built-in maps below are only a default for callers without one.
+
+Behaviors are grouped without regard to case, spacing, hyphens or underscores ("Call-out",
+"call-out" and "call out" are one behavior, see :func:`behavior_key`); a group is shown with the
+name ``behavior_names`` gives its key (e.g. the plan's defined behavior), else with its most
+frequent spelling.
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ __all__ = [
     "FunctionHypothesis",
     "Probability",
     "analyze",
+    "behavior_key",
 ]
 
 FUNCTIONS = ("attention", "escape", "tangible", "automatic")
@@ -117,6 +127,12 @@ class BehaviorProfile:
 _FIELDS = ("antecedent", "behavior", "consequence", "setting")
 
 
+def behavior_key(text) -> str:
+    """The grouping key of a behavior's name: case-folded, with hyphens, underscores and runs
+    of whitespace read as one space."""
+    return " ".join(str(text).replace("-", " ").replace("_", " ").split()).casefold()
+
+
 def _normalize(record) -> dict[str, str | None]:
     if isinstance(record, Mapping):
         values = [record.get(k) for k in _FIELDS]
@@ -144,20 +160,38 @@ def _table(records, subset, key) -> dict[str, Probability]:
     }
 
 
+def _behavior_names(recs, names: Mapping[str, str] | None) -> dict[str, str]:
+    """Grouping key -> the name shown: from ``names`` (keys are made with behavior_key), else
+    the most frequent spelling in the records (ties: the first seen)."""
+    given = {behavior_key(k): v for k, v in (names or {}).items()}
+    spellings: dict[str, Counter] = {}
+    for r in recs:
+        spellings.setdefault(behavior_key(r["behavior"]), Counter())[r["behavior"]] += 1
+    return {key: given.get(key) or counts.most_common(1)[0][0] for key, counts in spellings.items()}
+
+
 def analyze(
-    records: Iterable, *, antecedent_map=None, consequence_map=None
+    records: Iterable, *, antecedent_map=None, consequence_map=None, behavior_names=None
 ) -> dict[str, BehaviorProfile]:
     """Profile each behavior in the ABC ``records`` (dicts with antecedent, behavior,
-    consequence, setting, or tuples in that order). Codes are matched case-sensitively
-    against the mappings (defaults above; pass your own to extend them). Raises
-    :class:`AnalysisError` when there are no records or a record has no behavior."""
+    consequence, setting, or tuples in that order). Antecedent and consequence codes are
+    matched case-sensitively against the mappings (code -> function; the defaults above when
+    not given, an empty mapping to map nothing). Behaviors are grouped by
+    :func:`behavior_key` and keyed by their shown name (``behavior_names``: any spelling of a
+    behavior -> the name to show). Raises :class:`AnalysisError` when there are no records or
+    a record has no behavior."""
     recs = [_normalize(r) for r in records]
     if not recs:
         raise AnalysisError("There are no ABC records to analyze.")
     a_map = ANTECEDENT_FUNCTIONS if antecedent_map is None else antecedent_map
     c_map = CONSEQUENCE_FUNCTIONS if consequence_map is None else consequence_map
+    for fn in {*a_map.values(), *c_map.values()} - {*FUNCTIONS, "none", None, ""}:
+        raise AnalysisError(f"Unknown function {fn!r}: use one of {', '.join(FUNCTIONS)}.")
+    shown = _behavior_names(recs, behavior_names)
+    for r in recs:
+        r["behavior"] = shown[behavior_key(r["behavior"])]
     profiles = {}
-    for behavior in sorted({r["behavior"] for r in recs}):
+    for behavior in sorted({r["behavior"] for r in recs}, key=lambda b: (b.casefold(), b)):
         subset = [r for r in recs if r["behavior"] == behavior]
         ants = _table(recs, subset, "antecedent")
         cons = _table(recs, subset, "consequence")

@@ -134,6 +134,14 @@ class Decision:
     details: dict
 
 
+# The advice when the data beat the aim line, in the goal's direction: a more ambitious goal
+# is a higher one for an increase and a lower one for a reduction goal.
+_AMBITIOUS = {
+    True: "Raise the goal.",
+    False: "Lower the goal (set a more ambitious reduction target).",
+}
+
+
 def decision(
     points, aim: AimLine, *, rule="consecutive", n=4, min_points=None, confidence=0.95
 ) -> Decision:
@@ -142,7 +150,8 @@ def decision(
 
     ``rule="consecutive"``: look at the last ``n`` points (NCII: four). All of them worse
     than the aim line (below it for an increase goal, above it for a decrease goal) ->
-    change the intervention; all better -> raise the goal; otherwise continue. A point
+    change the intervention; all better -> a more ambitious goal (code "raise_goal"; the words
+    say "raise" or, for a decrease goal, "lower"); otherwise continue. A point
     exactly on the line is neither. ``min_points`` defaults to ``n``.
 
     ``rule="trend"``: with at least ``min_points`` (default 8, NCII) points, compare the
@@ -183,7 +192,7 @@ def decision(
             return Decision(
                 "raise_goal",
                 f"The last {n} data points are all {better_word} the aim line: the student "
-                "is progressing faster than planned. Raise the goal.",
+                f"is progressing faster than planned. {_AMBITIOUS[aim.increase]}",
                 details,
             )
         return Decision(
@@ -220,17 +229,24 @@ def decision(
                 ),
             )
         elif gap < 0:
+            slower = (
+                "is flatter than the aim line"
+                if aim.increase
+                else "is decreasing more slowly than the aim line"
+            )
             code, words = (
                 "change_intervention",
-                (
-                    "is flatter than the aim line: the goal will not be met at this rate. "
-                    "Change the intervention."
-                ),
+                f"{slower}: the goal will not be met at this rate. Change the intervention.",
             )
         else:
+            faster = (
+                "is steeper than the aim line"
+                if aim.increase
+                else "is decreasing faster than the aim line"
+            )
             code, words = (
                 "raise_goal",
-                ("is steeper than the aim line: the goal will be met early. Raise the goal."),
+                f"{faster}: the goal will be met early. {_AMBITIOUS[aim.increase]}",
             )
         return Decision(
             code,

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 
 from ._base import AnalysisError
+from .fba import behavior_key
 
 __all__ = [
     "INDEPENDENT",
@@ -57,6 +58,17 @@ def apply_voids(events: Iterable[Mapping]) -> list[Mapping]:
         return result
 
     return [e for e in evs if e.get("kind") != "void" and not cancelled(e["id"])]
+
+
+def _by_behavior(vals) -> dict:
+    """Records per behavior, grouped without regard to case and spacing (fba.behavior_key),
+    each group under its most frequent spelling."""
+    groups: dict[str, Counter] = {}
+    for v in vals:
+        name = v.get("behavior")
+        key = behavior_key(name) if name is not None else None
+        groups.setdefault(key, Counter())[name] += 1
+    return {c.most_common(1)[0][0]: c.total() for c in groups.values()}
 
 
 def _values(events) -> list[Mapping]:
@@ -237,11 +249,7 @@ def summarize(measure: str, events, **settings) -> dict | None:
     }
     if measure == "abc":
         vals = _values(events)
-        return (
-            {"records": len(vals), "by_behavior": dict(Counter(v.get("behavior") for v in vals))}
-            if vals
-            else None
-        )
+        return {"records": len(vals), "by_behavior": _by_behavior(vals)} if vals else None
     if measure not in kinds:
         raise AnalysisError(f"Unknown measure type {measure!r}.")
     return kinds[measure](events, **settings)

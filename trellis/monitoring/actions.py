@@ -35,8 +35,10 @@ def _locked_open(rec):
 @transaction.atomic
 def accept_recommendation(user, rec, *, note="", starts_on=None, phase_label=""):
     """Accept a flag. "Change the intervention" starts a new intervention phase on the goal
-    (from `starts_on`, default today); "advance the target" marks the target mastered; "raise
-    the goal" and "data gap" record the decision (the goal is raised by revising the plan)."""
+    (from `starts_on`, default today) named `phase_label` (required: the graph's phase line
+    says what changed); "advance the target" marks the target mastered; "raise the goal"
+    (lower it, for a reduction goal) and "data gap" record the decision (the goal itself
+    changes by revising the plan)."""
     _require_decider(user, rec.learner, "recommendation.accept")
     rec = _locked_open(rec)
     # The phase goes on the goal's current version (the plan may have been revised since).
@@ -49,7 +51,11 @@ def accept_recommendation(user, rec, *, note="", starts_on=None, phase_label="")
                 starts_on = dt.date.fromisoformat(starts_on)
             except ValueError:
                 raise ValidationError({"starts_on": "Give the date as YYYY-MM-DD."}) from None
-        label = (phase_label or "").strip() or f"Intervention change ({starts_on:%b %-d})"
+        label = (phase_label or "").strip()
+        if not label:
+            raise ValidationError(
+                {"phase_label": "Name the new phase: say what changes in the intervention."}
+            )
         if len(label) > 120:
             raise ValidationError({"phase_label": "Keep the phase label under 120 characters."})
         rec.phase = plan_actions.add_phase(

@@ -21,7 +21,13 @@ import matplotlib
 matplotlib.use("Agg")
 
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullFormatter  # noqa: E402
+from matplotlib.ticker import (  # noqa: E402
+    FixedLocator,
+    FuncFormatter,
+    MaxNLocator,
+    NullFormatter,
+    NullLocator,
+)
 
 from trellis.analysis import progress  # noqa: E402
 from trellis.analysis._base import AnalysisError  # noqa: E402
@@ -31,7 +37,7 @@ matplotlib.rcParams.update(
     {
         "svg.fonttype": "none",  # real <text>: selectable, small, sharp
         "font.family": "DejaVu Sans",
-        "font.size": 9,
+        "font.size": 11,
         "axes.spines.top": False,
         "axes.spines.right": False,
     }
@@ -47,6 +53,19 @@ MASTERY = "#0f766e"
 BAND = "#dbeafe"
 
 PERIODS = ("session", "day", "week")
+
+# Text sizes (points). A graph is drawn WIDTH inches wide and shown about 600-750 px wide on a
+# laptop (the panel's graph column), so 10 pt tick labels show at about 14-16 px, and stay
+# legible at a phone's 390 px.
+WIDTH = 6.4
+TICK_SIZE = 10
+LABEL_SIZE = 11
+TITLE_SIZE = 13.5
+NOTE_SIZE = 10  # subtitle, key, phase and mastery labels
+SMALL_SIZE = 9  # target marks, the norms' source
+# Average advance of a DejaVu Sans character, in ems: enough to lay text out without
+# measuring it (a renderer's measure costs more than the whole layout).
+CHAR_EM = 0.6
 
 
 @dataclass
@@ -138,30 +157,104 @@ def _date_axis(ax, lo: float, hi: float):
     )
 
 
-def _figure(width=7.5, height=3.6):
+def _text_width(text: str, size: float) -> float:
+    """Estimated width of `text` in points at font `size`."""
+    return len(text) * size * CHAR_EM
+
+
+def _figure(width=WIDTH, height=4.0, *, top_rows=3):
+    """A figure with one Axes and margins in inches (so larger text never runs off the edge):
+    room on the left for the y tick labels and axis label, and above the axes for the title
+    and `top_rows` lines of subtitle and key."""
     fig = Figure(figsize=(width, height), dpi=100, layout=None)
-    fig.subplots_adjust(left=0.09, right=0.97, top=0.86, bottom=0.14)
+    top = 0.12 + TITLE_SIZE / 72 * 1.35 + top_rows * NOTE_SIZE / 72 * 1.45
+    fig.subplots_adjust(
+        left=0.78 / width, right=1 - 0.36 / width, top=1 - top / height, bottom=0.62 / height
+    )
     ax = fig.add_subplot()
-    ax.tick_params(colors=INK, labelsize=8)
+    ax.tick_params(colors=INK, labelsize=TICK_SIZE)
     # Few y ticks: every tick is two lines and a text to lay out (most of the drawing time).
     ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
     return fig, ax
 
 
-def _phase_lines(ax, phases: list[PhaseInfo], lo: float, hi: float):
-    """Dashed vertical phase-change lines (half a day before the phase starts) with labels."""
+def _line_y(fig, row: int) -> float:
+    """Figure y of text line `row` under the title (0: the subtitle)."""
+    height = fig.get_figheight()
+    return 1 - (0.12 + TITLE_SIZE / 72 * 1.35 + (row + 1) * NOTE_SIZE / 72 * 1.45) / height
+
+
+def phase_label_layout(phases, lo: float, hi: float, axes_width_pt: float, *, rows=3):
+    """Where each phase label goes: [(x, row, text)]. A label starts just right of its phase
+    line; when it would run into an earlier label it drops to the next row (up to `rows`),
+    and when no row is free it is shortened with an ellipsis to fit before the next phase
+    line, so labels never overlap (e.g. "Baseline" and "Intervention" two days apart)."""
+    per_day = axes_width_pt / max(hi - lo, 1.0)
+    pad = 3.0  # points between a label and what follows it
+    ends = [-float("inf")] * rows  # per row, where its last label ends (points)
+    starts = [(_day(ph.starts_on) - 0.5 - lo) * per_day + 2.0 for ph in phases]
+    out = []
     for index, ph in enumerate(phases):
-        x = _day(ph.starts_on) - 0.5
-        if index > 0 or lo < x:
-            ax.axvline(x, color=PHASE, linestyle="--", linewidth=1)
+        x = starts[index]
+        text = ph.name
+        width = _text_width(text, NOTE_SIZE)
+        row = next((r for r in range(rows) if ends[r] + pad <= x), None)
+        # Room to the next phase line on the same row is not needed (the next label may
+        # drop a row), but the right edge of the axes is a hard limit.
+        room = axes_width_pt - x
+        if row is None:
+            # Every row is taken here: the row whose label ends first, shortened to end
+            # before the next phase line.
+            row = min(range(rows), key=lambda r: ends[r])
+            following = starts[index + 1] if index + 1 < len(starts) else axes_width_pt
+            room = min(room, following - x - pad)
+            x = max(x, ends[row] + pad)
+            room = min(room, axes_width_pt - x)
+        if width > room:
+            keep = max(int(room / (NOTE_SIZE * CHAR_EM)) - 1, 1)
+            text = text[:keep].rstrip() + "…"
+            width = _text_width(text, NOTE_SIZE)
+        ends[row] = x + width
+        out.append((lo + (x / per_day), row, text))
+    return out
+
+
+def _phase_lines(ax, phases: list[PhaseInfo], lo: float, hi: float):
+    """Dashed vertical phase-change lines, half a day before each phase starts (one
+    collection: a line per phase would be an artist each)."""
+    xs = [
+        _day(ph.starts_on) - 0.5
+        for index, ph in enumerate(phases)
+        if index > 0 or lo < _day(ph.starts_on) - 0.5
+    ]
+    if xs:
+        ax.vlines(
+            xs,
+            0,
+            1,
+            transform=ax.get_xaxis_transform(),
+            colors=PHASE,
+            linestyles="--",
+            linewidth=1,
+        )
+
+
+def _phase_labels(ax, phases: list[PhaseInfo], lo: float, hi: float):
+    """The phases' names at the top of the axes, never overlapping (phase_label_layout).
+    Placed once the figure's layout is final."""
+    fig = ax.figure
+    box = ax.get_position()
+    width_pt = box.width * fig.get_figwidth() * 72
+    row_height = (NOTE_SIZE * 1.3 / 72) / (box.height * fig.get_figheight())
+    for x, row, text in phase_label_layout(phases, lo, hi, width_pt):
         ax.text(
-            x + 0.3,
-            0.985,
-            ph.name,
+            x,
+            0.985 - row * row_height,
+            text,
             transform=ax.get_xaxis_transform(),
             va="top",
             ha="left",
-            fontsize=7.5,
+            fontsize=NOTE_SIZE,
             color=INK,
         )
 
@@ -231,7 +324,7 @@ def _target_marks(ax, targets: list[TargetInfo]):
                 0.045,
                 f"{t.name} {words}",
                 transform=ax.get_xaxis_transform(),
-                fontsize=6.5,
+                fontsize=SMALL_SIZE,
                 color=MASTERY,
                 va="bottom",
                 ha="left",
@@ -253,26 +346,99 @@ def _extent(data: GraphData, points: list[Point]):
 
 
 def _finish(fig, ax, data: GraphData, lo, hi, subtitle=""):
+    _make_room(fig, ax, 1 + len(_key_layout(fig, ax)))
+    _phase_labels(ax, data.phases, lo, hi)
     ax.set_xlim(lo, hi)
     _date_axis(ax, lo, hi)
-    ax.set_xlabel("Date", color=INK)
-    ax.set_ylabel(data.unit or "value", color=INK)
-    fig.suptitle(data.title, x=0.09, ha="left", fontsize=11, color=INK)
+    ax.set_xlabel("Date", color=INK, fontsize=LABEL_SIZE)
+    ax.set_ylabel(_wrap_label(data.unit or "value", ax), color=INK, fontsize=LABEL_SIZE)
+    _title(fig, data.title)
     if subtitle:
-        fig.text(0.09, 0.905, subtitle, fontsize=8, color=INK)
+        fig.text(_left(fig), _line_y(fig, 0), subtitle, fontsize=NOTE_SIZE, color=INK)
     _key(fig, ax)
 
 
-def _key(fig, ax):
-    """The key as one line of coloured words under the title (a matplotlib legend costs a
-    third of the drawing time)."""
-    x = 0.09
-    for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+def _left(fig):
+    return fig.subplotpars.left
+
+
+def _title(fig, title):
+    fig.suptitle(
+        title,
+        x=_left(fig),
+        y=1 - 0.1 / fig.get_figheight(),
+        ha="left",
+        va="top",
+        fontsize=TITLE_SIZE,
+        color=INK,
+    )
+
+
+def _wrap_label(text: str, ax) -> str:
+    """An axis label in as many lines as the axis is long (a long unit such as "words
+    correct per minute" would run past a short y axis)."""
+    room = ax.get_position().height * ax.figure.get_figheight() * 72
+    words, lines = text.split(), [""]
+    for word in words:
+        candidate = f"{lines[-1]} {word}".strip()
+        if lines[-1] and _text_width(candidate, LABEL_SIZE) > room:
+            lines.append(word)
+        else:
+            lines[-1] = candidate
+    return "\n".join(lines[:2]) if len(lines) <= 2 else "\n".join([lines[0], " ".join(lines[1:])])
+
+
+def key_rows(labels, width_pt: float, size=NOTE_SIZE):
+    """The key's entries in rows that fit `width_pt`: [[(x offset in points, label)]]."""
+    rows, x = [[]], 0.0
+    for label in labels:
+        text = "■ " + label
+        w = _text_width(text, size) + size
+        if rows[-1] and x + w > width_pt:
+            rows.append([])
+            x = 0.0
+        rows[-1].append((x, label))
+        x += w
+    return rows
+
+
+def _make_room(fig, ax, rows: int):
+    """Put the axes' top under the title and `rows` lines of subtitle and key."""
+    top = 0.12 + TITLE_SIZE / 72 * 1.35 + rows * NOTE_SIZE / 72 * 1.45 + 0.06
+    fig.subplots_adjust(top=1 - top / fig.get_figheight())
+
+
+def _key_layout(fig, ax):
+    """The key's rows (at most two) of (x offset in points, label, colour)."""
+    handles, labels = ax.get_legend_handles_labels()
+    colors = {}
+    for handle, label in zip(handles, labels, strict=True):
         color = handle.get_color() if hasattr(handle, "get_color") else "#93c5fd"
         if not isinstance(color, str):
             color = matplotlib.colors.to_hex(color[0] if len(color) else INK)
-        fig.text(x, 0.868, "■ " + label, fontsize=7, color=color)
-        x += 0.0076 * (len(label) + 4)
+        colors[label] = color
+    width_pt = (1 - _left(fig) - 0.01) * fig.get_figwidth() * 72
+    return [
+        [(x, label, colors[label]) for x, label in row]
+        for row in key_rows(labels, width_pt)[:2]
+        if row
+    ]
+
+
+def _key(fig, ax):
+    """The key as coloured words under the title, wrapped to the figure's width (a
+    matplotlib legend costs a third of the drawing time)."""
+    left = _left(fig)
+    for row, entries in enumerate(_key_layout(fig, ax)):
+        y = _line_y(fig, row + 1)
+        for x, label, color in entries:
+            fig.text(
+                left + x / 72 / fig.get_figwidth(),
+                y,
+                "■ " + label,
+                fontsize=NOTE_SIZE,
+                color=color,
+            )
 
 
 def _line_axes(data: GraphData, per: str):
@@ -288,7 +454,7 @@ def _line_axes(data: GraphData, per: str):
             level,
             f" mastery ≥{level}%",
             transform=ax.get_yaxis_transform(),
-            fontsize=7,
+            fontsize=NOTE_SIZE,
             color=MASTERY,
             va="bottom",
             ha="right",
@@ -352,23 +518,43 @@ def celeration_by_phase(data: GraphData):
     return out
 
 
-def celeration_chart(data: GraphData) -> Figure:
+def celeration_chart(data: GraphData, phases=None) -> Figure:
     """Standard celeration chart: counts per minute on a ×10 log scale (0.001-1000), successive
-    calendar days with weekly lines, the celeration line of each phase and its bounce."""
-    fig, ax = _figure(7.5, 4.6)
+    calendar days with weekly lines, the celeration line of each phase and its bounce.
+    `phases`: celeration_by_phase(data), when the caller has it already."""
+    phases = celeration_by_phase(data) if phases is None else phases
+    fig, ax = _figure(WIDTH, 4.8, top_rows=min(max(len(phases), 1), 3))
     ax.set_yscale("log")
     ax.set_ylim(0.001, 1000)
     ax.yaxis.set_major_locator(FixedLocator([10.0**k for k in range(-3, 4)]))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _p: f"{y:g}"))
+    # The ×2…×9 lines of each cycle as one collection of grid lines: matplotlib's log minor
+    # ticks are 54 tick artists and took most of the chart's drawing time.
+    ax.yaxis.set_minor_locator(NullLocator())
     ax.yaxis.set_minor_formatter(NullFormatter())
-    phases = celeration_by_phase(data)
     days = [_day(r[0]) for _, _, rows, _, _ in phases for r in rows]
     start = min(days) if days else _day(dt.date.today())
     # Successive calendar days from the first Sunday; at least the chart's 140 days.
     start -= (dt.date.fromordinal(int(start)).weekday() + 1) % 7
     end = max(start + 140, (max(days) if days else start) + 7)
-    for x in range(int(start), int(end) + 1, 7):
-        ax.axvline(x, color="#e5e7eb", linewidth=0.6, zorder=0)
+    ax.hlines(
+        [m * 10.0**k for k in range(-3, 3) for m in range(2, 10)],
+        0,
+        1,
+        transform=ax.get_yaxis_transform(),
+        colors="#f1f5f9",
+        linewidth=0.5,
+        zorder=0,
+    )
+    ax.vlines(
+        range(int(start), int(end) + 1, 7),
+        0,
+        1,
+        transform=ax.get_xaxis_transform(),
+        colors="#e5e7eb",
+        linewidth=0.6,
+        zorder=0,
+    )
     _phase_lines(ax, data.phases, start, end)
     texts = []
     for _phase_id, name, rows, result, problem in phases:
@@ -417,10 +603,13 @@ def celeration_chart(data: GraphData) -> Figure:
     ax.xaxis.set_major_formatter(
         FuncFormatter(lambda x, _p: dt.date.fromordinal(int(x)).strftime("%b %-d"))
     )
-    ax.set_xlabel("Successive calendar days (lines: weeks)", color=INK)
-    ax.set_ylabel("Count per minute", color=INK)
-    fig.suptitle(f"{data.title} — standard celeration chart", x=0.09, ha="left", fontsize=11)
-    fig.text(0.09, 0.905, "; ".join(texts) or "No timed sessions yet.", fontsize=8, color=INK)
+    ax.set_xlabel("Successive calendar days (lines: weeks)", color=INK, fontsize=LABEL_SIZE)
+    ax.set_ylabel("Count per minute", color=INK, fontsize=LABEL_SIZE)
+    _phase_labels(ax, data.phases, start, end)
+    _title(fig, f"{data.title}: standard celeration chart")
+    # One line per phase (the caption under the graph has them all in full).
+    for row, text in enumerate((texts or ["No timed sessions yet."])[:3]):
+        fig.text(_left(fig), _line_y(fig, row), text, fontsize=NOTE_SIZE, color=INK)
     return fig
 
 
@@ -454,13 +643,13 @@ def probe_chart(data: GraphData, *, per="session") -> Figure:
                 label=None if labelled else "Norms P25–P75",
             )
             ax.plot([_day(a), _day(b)], [p50, p50], color="#93c5fd", linewidth=1, zorder=0)
-            ax.text(_day(a) + 1, p75, f" {season} median {p50:g}", fontsize=7, va="bottom")
+            ax.text(_day(a) + 1, p75, f" {season} median {p50:g}", fontsize=SMALL_SIZE, va="bottom")
             labelled = True
             top = max(top, p75 * 1.2)
     ax.set_ylim(ax.get_ylim()[0], top)
     _finish(fig, ax, data, lo, hi, subtitle=f"{data.unit}, {PER_WORDS[per]}")
     if data.norms and data.norms_source:
-        fig.text(0.97, 0.01, data.norms_source, fontsize=6.5, ha="right", color=PHASE)
+        fig.text(0.99, 0.01, data.norms_source, fontsize=SMALL_SIZE, ha="right", color=PHASE)
     return fig
 
 

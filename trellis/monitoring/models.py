@@ -17,9 +17,18 @@ class Flag(models.TextChoices):
     """What the decision rules can say about a goal (NCII rules, mastery, data gap)."""
 
     CHANGE_INTERVENTION = "change_intervention", "Change the intervention"
-    RAISE_GOAL = "raise_goal", "Raise the goal"
+    # "Raise" for a goal to increase, "lower" for a reduction goal: see flag_label.
+    RAISE_GOAL = "raise_goal", "Set a more ambitious goal"
     ADVANCE_TARGET = "advance_target", "Advance the target"
     DATA_GAP = "data_gap", "Data gap"
+
+
+def flag_label(kind, direction="increase"):
+    """A flag's name for a goal, in the goal's direction: a goal beating its aim line is
+    raised when it is to increase and lowered when it is a reduction goal."""
+    if kind == Flag.RAISE_GOAL:
+        return "Lower the goal" if direction == Goal.Direction.DECREASE else "Raise the goal"
+    return Flag(kind).label if kind in Flag.values else kind
 
 
 # Most urgent first: the dashboard shows a goal's most urgent open flag.
@@ -180,6 +189,10 @@ class GoalStatus(models.Model):
     def __str__(self):
         return f"Status of {self.goal}"
 
+    @property
+    def flag_label(self):
+        return flag_label(self.flag, self.goal.direction) if self.flag else ""
+
 
 class RecommendationQuerySet(LearnerScopedQuerySet):
     learner_path = "learner"
@@ -251,7 +264,12 @@ class Recommendation(models.Model):
         indexes = [models.Index(fields=["goal_lineage", "status"], name="rec_goal_status")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} ({self.get_status_display().lower()})"
+        return f"{self.label} ({self.get_status_display().lower()})"
+
+    @property
+    def label(self):
+        """The flag's name in the goal's direction ("Lower the goal" for a reduction goal)."""
+        return flag_label(self.kind, self.goal.direction)
 
 
 class TeamDecision(models.Model):

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
+import math
 from collections import Counter, defaultdict
 from zoneinfo import ZoneInfo
 
@@ -27,7 +29,13 @@ from trellis.monitoring.status import run_rules
 from trellis.people.access import is_staff_for, learner_ids_sql, staff_of
 from trellis.people.models import CaseAssignment, Learner, Organization, StaffMember
 from trellis.plans.access import get_goal_or_404  # noqa: F401 - re-exported for the views
-from trellis.plans.models import INTERVAL_MEASURES, Measure, Plan
+from trellis.plans.models import (
+    INTERVAL_MEASURES,
+    AbcOption,
+    BehaviorDefinition,
+    Measure,
+    Plan,
+)
 
 # --- fetches ------------------------------------------------------------------------------
 
@@ -112,9 +120,9 @@ def graph_context(goal, *, today=None):
     return data, ev, (points, phases, targets)
 
 
-def draw(goal_data, kind, per):
+def draw(goal_data, kind, per, *, celeration=None):
     if kind == "celeration":
-        return graphs.celeration_chart(goal_data)
+        return graphs.celeration_chart(goal_data, celeration)
     if kind == "probe":
         return graphs.probe_chart(goal_data, per=per)
     return graphs.line_chart(goal_data, per=per)
@@ -199,6 +207,7 @@ ROW_KEYS = (
     "aim_per_week",
     "flag",
     "explanation",
+    "direction",
 )
 DASHBOARD_FROM = """
 FROM monitoring_goalstatus gs
@@ -222,7 +231,7 @@ WITH page AS (
 )
 SELECT gs.goal_id, g.name, gs.learner_id, l.first_name, l.last_name, o.name, gs.tier,
        gs.latest_value, gs.latest_date, gs.unit, gs.trend_per_week, gs.aim_per_week,
-       gs.flag, gs.explanation,
+       gs.flag, gs.explanation, g.direction,
        {", ".join(f"page.n{i}" for i, _ in enumerate(DASHBOARD_FLAGS))}
 FROM page
 JOIN monitoring_goalstatus gs ON gs.id = page.id
@@ -387,7 +396,16 @@ def _session_events(session_ids):
     for r in (
         Event.objects.filter(session_id__in=session_ids)
         .order_by("recorded_at")
-        .values("id", "session_id", "goal__lineage", "kind", "value", "voids_id", "recorded_at")
+        .values(
+            "id",
+            "session_id",
+            "goal__lineage",
+            "target__lineage",
+            "kind",
+            "value",
+            "voids_id",
+            "recorded_at",
+        )
     ):
         by[(r["session_id"], r["goal__lineage"])].append(
             {
@@ -396,6 +414,7 @@ def _session_events(session_ids):
                 "value": r["value"],
                 "voids": r["voids_id"],
                 "recorded_at": r["recorded_at"],
+                "target": r["target__lineage"],
             }
         )
     return {k: _corrected(v) for k, v in by.items()}
@@ -406,9 +425,36 @@ def _interval_record(events, count):
     return [1 if i in scored else 0 for i in range(count)]
 
 
-def ioa_methods(goal, primary, second):
+def count_blocks(events, start, end, *, seconds=60):
+    """Counts per block of `seconds` of the session from `start` to `end`: every block of the
+    session, those with no count included (an event stamped outside the session falls in the
+    first or last block)."""
+    length = max(1, math.ceil((end - start).total_seconds() / seconds))
+    counts = [0] * length
+    for e in events:
+        index = int((e["recorded_at"] - start).total_seconds() // seconds)
+        counts[min(max(index, 0), length - 1)] += int(e["value"].get("n", 1))
+    return counts
+
+
+def _trial_records(events, key):
+    """Each observer's trials in order, per target (trial n of a target is paired with trial n
+    of the same target), as comparable labels."""
+    by_target = defaultdict(list)
+    for e in events:
+        by_target[e.get("target")].append(str(e["value"].get(key)))
+    return by_target
+
+
+def _step_records(events):
+    """Step number -> the prompt level it was scored at (a step scored twice: the last)."""
+    return {int(e["value"].get("step", 0)): str(e["value"].get("prompt")) for e in events}
+
+
+def ioa_methods(goal, primary, second, *, start=None, end=None):
     """Agreement between two observers' corrected events for one goal, by every IOA method
-    that fits the measure: [(method label, percent or None, note)]."""
+    that fits the measure: [(method label, percent or None, note)]. `start` and `end` are the
+    observed session's bounds (per-interval count methods use its 1-minute blocks)."""
     out = []
 
     def run(label, fn, *args):
@@ -422,19 +468,12 @@ def ioa_methods(goal, primary, second):
         a = sum(int(e["value"].get("n", 1)) for e in primary)
         b = sum(int(e["value"].get("n", 1)) for e in second)
         run("Total count", ioa.total_count, a, b)
-        # Per-minute blocks from each observer's timestamps, from the earlier start.
         times = [e["recorded_at"] for e in primary + second]
-        if times:
-            t0 = min(times)
-            length = int(max((t - t0).total_seconds() for t in times) // 60) + 1
-            blocks = []
-            for evs in (primary, second):
-                counts = [0] * length
-                for e in evs:
-                    counts[int((e["recorded_at"] - t0).total_seconds() // 60)] += int(
-                        e["value"].get("n", 1)
-                    )
-                blocks.append(counts)
+        start = start or min(times, default=None)
+        end = end or max(times, default=None)
+        if start is not None and end is not None:
+            # The session's own 1-minute blocks, from its start to its end.
+            blocks = [count_blocks(evs, start, max(end, start)) for evs in (primary, second)]
             run("Mean count-per-interval (1-minute blocks)", ioa.mean_count_per_interval, *blocks)
             run("Exact count-per-interval (1-minute blocks)", ioa.exact_count_per_interval, *blocks)
     elif m in (Measure.DURATION, Measure.LATENCY):
@@ -460,11 +499,26 @@ def ioa_methods(goal, primary, second):
         run("Interval-by-interval", ioa.interval_by_interval, a, b)
         run("Scored-interval", ioa.scored_interval, a, b)
         run("Unscored-interval", ioa.unscored_interval, a, b)
-    elif m in (Measure.TRIALS, Measure.TASK_ANALYSIS):
-        key = "result" if m == Measure.TRIALS else "prompt"
-        a = [str(e["value"].get(key)) for e in primary]
-        b = [str(e["value"].get(key)) for e in second]
-        run("Trial-by-trial", ioa.trial_by_trial, a, b)
+    elif m == Measure.TRIALS:
+        # Trial n of a target pairs with trial n of the same target; a trial only one
+        # observer recorded is a disagreement.
+        a, b = _trial_records(primary, "result"), _trial_records(second, "result")
+        pairs = [
+            pair
+            for t in sorted({*a, *b}, key=str)
+            for pair in itertools.zip_longest(a.get(t, []), b.get(t, []), fillvalue="not recorded")
+        ]
+        run("Trial-by-trial", ioa.trial_by_trial, [p[0] for p in pairs], [p[1] for p in pairs])
+    elif m == Measure.TASK_ANALYSIS:
+        # Each step is one trial, scored by its prompt level; steps pair by number.
+        a, b = _step_records(primary), _step_records(second)
+        steps = sorted({*a, *b})
+        run(
+            "Trial-by-trial (steps)",
+            ioa.trial_by_trial,
+            [a.get(step, "not scored") for step in steps],
+            [b.get(step, "not scored") for step in steps],
+        )
     elif m == Measure.PROBE:
         a = sum(float(e["value"].get("score", 0)) for e in primary)
         b = sum(float(e["value"].get("score", 0)) for e in second)
@@ -482,6 +536,7 @@ def learner_ioa(learner):
     seconds = list(
         Session.objects.filter(primary_session__learner=learner)
         .select_related("recorded_by", "primary_session__recorded_by")
+        .prefetch_related("goals")
         .order_by("started_at")
     )
     events = _session_events([s.pk for s in seconds] + [s.primary_session_id for s in seconds])
@@ -503,11 +558,22 @@ def learner_ioa(learner):
                 continue
             checks = []
             for s in seconds:
+                # Only goals the second observer recorded for: a goal of the primary session
+                # that the second observer did not take is not a disagreement.
+                if goal.lineage not in {g.lineage for g in s.goals.all()}:
+                    continue
                 primary = events.get((s.primary_session_id, goal.lineage), [])
                 second = events.get((s.pk, goal.lineage), [])
                 if not primary and not second:
                     continue
-                methods = ioa_methods(goal, primary, second)
+                observed = s.primary_session
+                methods = ioa_methods(
+                    goal,
+                    primary,
+                    second,
+                    start=observed.started_at,
+                    end=observed.ended_at or s.ended_at,
+                )
                 checks.append({"session": s, "methods": methods})
             total = sessions_with_data[goal.lineage]
             out.append(
@@ -552,13 +618,74 @@ def learner_abc(learner):
     return kept
 
 
+def abc_vocabulary(learner):
+    """What the learner's ABC records mean, from the organization's pick lists (hidden
+    options too: recorded events keep their codes) and the learner's defined behaviors:
+
+    - ``names``: (kind, any spelling of an option's code or label) -> the option's label
+      (what the report shows; a renamed option shows its new label);
+    - ``functions``: kind -> {label: function} as the supervisors set it on the options;
+    - ``behaviors``: any spelling of a behavior -> the name shown (a defined behavior's name
+      wins over an option's label)."""
+    org = learner.organization
+    ids = [int(pk) for pk in org.path.strip("/").split("/") if pk] or [org.pk]
+    # Nearest organization last, so its options win over inherited ones with the same code.
+    options = sorted(
+        AbcOption.objects.filter(organization_id__in=ids).only(
+            "organization_id", "kind", "code", "label", "function", "order"
+        ),
+        key=lambda o: (ids.index(o.organization_id), o.order, o.pk),
+    )
+    defined = {
+        fba.behavior_key(name): name
+        for name in BehaviorDefinition.objects.filter(learner=learner)
+        .order_by("pk")
+        .values_list("name", flat=True)
+    }
+    names, behaviors = {}, {}
+    functions = {"antecedent": {}, "consequence": {}}
+    for o in options:
+        for spelling in (o.code, o.label):
+            names[(o.kind, fba.behavior_key(spelling))] = o.label
+        if o.kind in functions:
+            if o.function:
+                functions[o.kind][o.label] = o.function
+            else:
+                functions[o.kind].pop(o.label, None)
+        if o.kind == AbcOption.Kind.BEHAVIOR:
+            shown = defined.get(fba.behavior_key(o.label), o.label)
+            behaviors[o.code] = behaviors[o.label] = shown
+    behaviors.update({name: name for name in defined.values()})
+    return {"names": names, "functions": functions, "behaviors": behaviors}
+
+
+def _canonical(value, vocabulary):
+    """An ABC record with its antecedent, consequence and setting as the label of the option
+    they name (by code or label, whatever the case or spacing); free text stays."""
+    out = dict(value)
+    for kind in ("antecedent", "consequence", "setting"):
+        text = (out.get(kind) or "").strip()
+        if text:
+            out[kind] = vocabulary["names"].get((kind, fba.behavior_key(text)), text)
+    return out
+
+
 def fba_report(learner):
     """Conditional probabilities and function hypotheses (engine), and the scatterplot grid
-    (hour of day × day of week) of behavior records."""
+    (hour of day × day of week) of behavior records. The function an antecedent or
+    consequence suggests is the one set on its pick-list option; behaviors are grouped under
+    the learner's defined behaviors (free text: whatever its case or spacing)."""
     records = [r for r in learner_abc(learner) if (r["value"].get("behavior") or "").strip()]
     if not records:
         return None
-    profiles = fba.analyze([r["value"] for r in records])
+    vocabulary = abc_vocabulary(learner)
+    profiles = fba.analyze(
+        [_canonical(r["value"], vocabulary) for r in records],
+        antecedent_map=vocabulary["functions"]["antecedent"],
+        consequence_map=vocabulary["functions"]["consequence"],
+        behavior_names=vocabulary["behaviors"],
+    )
+    mapped = any(vocabulary["functions"].values())
     grid = Counter((r["local"].hour, r["local"].weekday()) for r in records)
     hours = sorted({h for h, _ in grid}) or [8]
     hours = list(range(min(hours), max(hours) + 1))
@@ -578,6 +705,7 @@ def fba_report(learner):
         "first": records[0]["local"],
         "last": records[-1]["local"],
         "profiles": list(profiles.values()),
+        "functions_set": mapped,
         "scatter": scatter,
         "days": DAYS,
     }

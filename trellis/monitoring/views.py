@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from trellis.audit.log import record
 from trellis.monitoring import actions, graphs, queries
-from trellis.monitoring.models import Flag, Recommendation, TeamDecision
+from trellis.monitoring.models import Flag, Recommendation, TeamDecision, flag_label
 from trellis.people.access import (
     CHANGE,
     get_learner_or_404,
@@ -103,9 +103,6 @@ def _number(value, digits):
     return f"{value:.{digits}f}"
 
 
-FLAG_LABELS = dict(Flag.choices)
-
-
 def dashboard_rows_html(rows):
     """The dashboard's rows, built in Python: the template engine spent most of the page's
     time on a thousand small lookups for 100 rows, and format_html's lazy wrappers most of
@@ -130,7 +127,7 @@ def dashboard_rows_html(rows):
         if flag:
             flag_cell = (
                 f'<span class="flag flag-{esc(flag)}" title="{esc(r["explanation"])}">'
-                f"{esc(FLAG_LABELS.get(flag, flag))}</span>"
+                f"{esc(flag_label(flag, r['direction']))}</span>"
             )
         else:
             flag_cell = '<span class="hint">—</span>'
@@ -156,13 +153,23 @@ def esc(value):
 
 
 def _trend_words(row):
+    """The trend against the aim line in words that follow the goal's direction."""
     t, a = row["trend_per_week"], row["aim_per_week"]
     if t is None or a is None:
         return ""
     if abs(t - a) < 1e-9:
-        return "on the aim"
-    better = (t > a) == (a >= 0)
-    return "steeper than aim" if better else "flatter than aim"
+        return "on the aim line"
+    if row.get("direction") == "decrease":
+        if t >= 0:
+            return "not decreasing (the aim line falls)"
+        return (
+            "decreasing faster than the aim line"
+            if t < a
+            else "decreasing more slowly than the aim line"
+        )
+    if t <= 0:
+        return "not rising (the aim line rises)"
+    return "rising faster than the aim line" if t > a else "rising more slowly than the aim line"
 
 
 # --- a goal -------------------------------------------------------------------------------
@@ -177,7 +184,8 @@ def goal_panel_context(request, goal, *, errors=None, posted=None):
     kind = _choice(request.GET.get("kind"), [k for k, _ in kinds], kinds[0][0])
     per = _choice(request.GET.get("per"), graphs.PERIODS, "session")
     data, ev, (points, phases, targets) = queries.graph_context(goal)
-    fig = queries.draw(data, kind, per)
+    celeration = queries.graphs.celeration_by_phase(data) if kind == "celeration" else []
+    fig = queries.draw(data, kind, per, celeration=celeration)
     svg = graphs.to_svg(
         fig,
         title=f"{data.title}: {dict(kinds)[kind].lower()}",
@@ -191,10 +199,9 @@ def goal_panel_context(request, goal, *, errors=None, posted=None):
     )
     recs = list(
         Recommendation.objects.filter(goal_lineage=goal.lineage)
-        .select_related("decided_by", "target", "phase")
+        .select_related("goal", "decided_by", "target", "phase")
         .order_by("-raised_at", "-pk")[:20]
     )
-    celeration = queries.graphs.celeration_by_phase(data) if kind == "celeration" else []
     return {
         "goal": goal,
         "learner": goal.plan.learner,
@@ -260,6 +267,9 @@ def graph_file(request, goal_id, fmt):
 
 
 def _panel_or_redirect(request, goal, errors=None, posted=None):
+    """After a decision: the goal's panel again (htmx) or a redirect to the goal's page. A
+    refused decision comes back with 400 and its errors in place (base.html has htmx swap
+    400 answers: they carry the form with its errors)."""
     if request.htmx:
         context = goal_panel_context(request, goal, errors=errors, posted=posted)
         return render(

@@ -346,8 +346,9 @@ def save_prompt_hierarchy(user, organization, levels):
 
 @for_list_editors(lambda organization: organization)
 def save_abc_option(user, organization, option=None, **fields):
-    """Add an option, or rename, reorder, hide or show one. An option's kind and code never
-    change: recorded ABC events store the code under its kind."""
+    """Add an option, or rename, reorder, hide or show one, or set the function of behavior it
+    suggests (antecedents and consequences). An option's kind and code never change: recorded
+    ABC events store the code under its kind."""
     if option is None:
         option = AbcOption(organization=organization)
     elif option.organization_id != organization.pk:
@@ -358,7 +359,7 @@ def save_abc_option(user, organization, option=None, **fields):
             raise ValidationError(
                 {name: "Recorded events use it; add a new option instead." for name in fixed}
             )
-    changed = _set(option, ("kind", "label", "code", "order", "active"), fields)
+    changed = _set(option, ("kind", "label", "code", "order", "active", "function"), fields)
     option.full_clean()
     option.save()
     record(
@@ -368,6 +369,7 @@ def save_abc_option(user, organization, option=None, **fields):
             "kind": option.kind,
             "code": option.code,
             "label": option.label,
+            "function": option.function,
             "changed": changed,
         },
     )

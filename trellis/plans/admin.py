@@ -100,8 +100,8 @@ class PromptHierarchyAdmin(admin.ModelAdmin):
 
 @admin.register(AbcOption)
 class AbcOptionAdmin(admin.ModelAdmin):
-    list_display = ["label", "kind", "code", "organization", "order", "active"]
-    list_filter = ["kind", "organization", "active"]
+    list_display = ["label", "kind", "code", "function", "organization", "order", "active"]
+    list_filter = ["kind", "function", "organization", "active"]
     search_fields = ["label", "code"]
 
     def get_readonly_fields(self, request, obj=None):

@@ -48,6 +48,22 @@ ABC = {
     ],
     "setting": ["Classroom", "Hallway", "Cafeteria", "Playground", "Bus", "Therapy room"],
 }
+# The function of behavior each demo antecedent and consequence suggests (a supervisor's
+# judgement, set on the pick-list option; the FBA reads it).
+ABC_FUNCTIONS = {
+    "Demand placed": "escape",
+    "Transition": "escape",
+    "Denied access": "tangible",
+    "Attention diverted": "attention",
+    "Loud environment": "escape",
+    "Unstructured time": "automatic",
+    "Redirected": "attention",
+    "Planned ignoring": "automatic",
+    "Demand removed": "escape",
+    "Break given": "escape",
+    "Verbal reprimand": "attention",
+    "Peer attention": "attention",
+}
 SIGHT_WORDS = ["the", "said", "was", "because", "where", "could", "people", "friend"]
 MATH_FACTS = ["7 + 8", "6 × 7", "9 + 6", "8 × 4", "12 − 5", "3 × 9", "14 − 6", "7 × 7"]
 MANDS = ["water", "help", "break", "more", "open", "all done", "my turn", "play"]
@@ -526,7 +542,16 @@ def build(people):
     for org in (people.district, people.agency):
         PromptHierarchy.objects.create(organization=org, levels=DEFAULT_PROMPT_LEVELS)
         AbcOption.objects.bulk_create(
-            AbcOption(organization=org, kind=kind, label=label, code=_slug(label), order=i)
+            AbcOption(
+                organization=org,
+                kind=kind,
+                label=label,
+                code=_slug(label),
+                order=i,
+                function=ABC_FUNCTIONS.get(label, "")
+                if kind in ("antecedent", "consequence")
+                else "",
+            )
             for kind, labels in ABC.items()
             for i, label in enumerate(labels)
         )

@@ -208,10 +208,23 @@ class AbcOptionForm(forms.Form):
     label = forms.CharField(max_length=120)
     code = forms.SlugField(max_length=60, required=False, help_text="Left empty: from the label.")
     order = forms.IntegerField(min_value=0, required=False, initial=0)
+    function = forms.ChoiceField(
+        choices=AbcOption.Function.choices,
+        required=False,
+        label="Suggests the function",
+        help_text="Antecedents and consequences only: the function of behavior it points to.",
+    )
 
 
 class AbcOptionEditForm(forms.Form):
-    """Rename or reorder an option; its kind and code stay (recorded events store the code)."""
+    """Rename or reorder an option, or set its function; its kind and code stay (recorded
+    events store the code)."""
 
     label = forms.CharField(max_length=120)
     order = forms.IntegerField(min_value=0, help_text="Lower numbers come first in the list.")
+    function = forms.ChoiceField(
+        choices=AbcOption.Function.choices,
+        required=False,
+        label="Suggests the function",
+        help_text="Antecedents and consequences only: the function of behavior it points to.",
+    )

@@ -113,6 +113,16 @@ class AbcOption(models.Model):
         CONSEQUENCE = "consequence", "Consequence"
         SETTING = "setting", "Setting"
 
+    class Function(models.TextChoices):
+        """The function of behavior an antecedent sets up or a consequence would reinforce
+        (Iwata et al.'s classes), as the supervisor judges it for this option."""
+
+        NONE = "", "None"
+        ATTENTION = "attention", "Attention"
+        ESCAPE = "escape", "Escape"
+        TANGIBLE = "tangible", "Tangible"
+        AUTOMATIC = "automatic", "Automatic"
+
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="abc_options"
     )
@@ -121,6 +131,14 @@ class AbcOption(models.Model):
     code = models.SlugField(max_length=60, help_text="Stable short code stored in ABC events.")
     order = models.PositiveIntegerField(default=0)
     active = models.BooleanField(default=True)
+    function = models.CharField(
+        max_length=20,
+        choices=Function.choices,
+        blank=True,
+        default="",
+        help_text="For antecedents and consequences: the function of behavior it suggests "
+        "(used by the functional assessment).",
+    )
 
     class Meta:
         ordering = ["kind", "order", "label"]
@@ -138,6 +156,12 @@ class AbcOption(models.Model):
         """Active options of the organization and its ancestors, by kind then order."""
         ids = [int(pk) for pk in organization.path.strip("/").split("/") if pk]
         return cls.objects.filter(organization_id__in=ids, active=True)
+
+    def clean(self):
+        if self.function and self.kind not in (self.Kind.ANTECEDENT, self.Kind.CONSEQUENCE):
+            raise ValidationError(
+                {"function": "Only antecedents and consequences suggest a function."}
+            )
 
 
 class Plan(models.Model):

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from trellis.audit.log import record
+from trellis.forms import add_errors
 from trellis.people.access import CHANGE, get_learner_or_404, is_staff_for
 from trellis.plans import actions
 from trellis.plans.access import (
@@ -62,12 +63,6 @@ def _posted_pk(request, name):
     return int(value) if value.isdigit() else 0
 
 
-def _apply(form, error):
-    """Put an action's ValidationError on the form, on the field it names when it has one."""
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
-
-
 @login_required
 def learner_plans(request, learner_id):
     learner = _staff_learner(request, learner_id)
@@ -96,7 +91,7 @@ def create(request, learner_id):
         try:
             plan = actions.create_plan(request.user, learner, **form.values())
         except ValidationError as error:
-            _apply(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, "Draft plan created; add its goals, then approve it.")
             return redirect("plans:detail", plan_id=plan.pk)
@@ -132,7 +127,7 @@ def edit(request, plan_id):
         try:
             actions.update_plan(request.user, plan, **form.values())
         except ValidationError as error:
-            _apply(form, error)
+            add_errors(form, error)
         else:
             return redirect("plans:detail", plan_id=plan.pk)
     return render(
@@ -169,7 +164,7 @@ def revise(request, plan_id):
         try:
             new = actions.revise_plan(request.user, plan, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, f"Version {new.version} drafted from version {plan.version}.")
             return redirect("plans:detail", plan_id=new.pk)
@@ -188,7 +183,7 @@ def add_goal(request, plan_id):
         try:
             goal = actions.add_goal(request.user, plan, **form.values())
         except ValidationError as error:
-            _apply(form, error)
+            add_errors(form, error)
         else:
             return redirect("plans:goal", goal_id=goal.pk)
     return render(
@@ -209,7 +204,7 @@ def edit_goal(request, goal_id):
         try:
             actions.update_goal(request.user, goal, **form.values())
         except ValidationError as error:
-            _apply(form, error)
+            add_errors(form, error)
         else:
             return redirect("plans:goal", goal_id=goal.pk)
     return render(
@@ -271,7 +266,7 @@ def goal(request, goal_id):
                 "edit_target": edit_form,
                 "change_state": state_form,
             }
-            _apply(bound.get(action, phase_form), error)
+            add_errors(bound.get(action, phase_form), error)
     draft = may_write and goal.plan.status == Plan.Status.DRAFT
     targets = [
         (
@@ -337,7 +332,7 @@ def definitions(request, learner_id):
                     request.user, learner, editing, **form.cleaned_data
                 )
             except ValidationError as error:
-                _apply(form, error)
+                add_errors(form, error)
             else:
                 return redirect("plans:definitions", learner_id=learner.pk)
     return render(
@@ -411,6 +406,7 @@ def org_lists(request):
                         code=data["code"] or slugify(data["label"]),
                         order=data["order"] or 0,
                         active=True,
+                        function=data["function"],
                     )
                     return redirect(f"{request.path}?organization={chosen.pk}")
             elif action == "edit_option":
@@ -429,7 +425,7 @@ def org_lists(request):
                 return redirect(f"{request.path}?organization={chosen.pk}")
         except ValidationError as error:
             bound = {"add_option": option_form, "edit_option": edit_form}
-            _apply(bound.get(action, prompt_form), error)
+            add_errors(bound.get(action, prompt_form), error)
     record("org_lists.view", detail={"organization": chosen.pk})
     return render(
         request,
@@ -443,7 +439,11 @@ def org_lists(request):
                     edit_form
                     if editing and editing.pk == option.pk
                     else AbcOptionEditForm(
-                        initial={"label": option.label, "order": option.order},
+                        initial={
+                            "label": option.label,
+                            "order": option.order,
+                            "function": option.function,
+                        },
                         prefix=f"option-{option.pk}",
                     ),
                 )

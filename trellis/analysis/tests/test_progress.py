@@ -73,6 +73,18 @@ def test_decrease_goal_reverses_below_and_above():
     worse = [(week(3 + i), aim.value_at(week(3 + i)) + 1) for i in range(4)]
     assert progress.decision(better, aim).code == "raise_goal"
     assert progress.decision(worse, aim).code == "change_intervention"
+    # The words follow the direction: a reduction goal beating its aim line is lowered.
+    assert "Lower the goal" in progress.decision(better, aim).explanation
+    assert "Raise" not in progress.decision(better, aim).explanation
+    fast = [(week(3 + i), 18 - 3 * i) for i in range(8)]
+    slow = [(week(3 + i), 18 - 0.2 * i) for i in range(8)]
+    assert "decreasing faster than the aim line" in (
+        progress.decision(fast, aim, rule="trend").explanation
+    )
+    assert "decreasing more slowly than the aim line" in (
+        progress.decision(slow, aim, rule="trend").explanation
+    )
+    assert "flatter" not in progress.decision(slow, aim, rule="trend").explanation
 
 
 def test_trend_rule():

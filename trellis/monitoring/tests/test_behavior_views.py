@@ -126,3 +126,115 @@ def test_effect_sizes_need_two_different_phases(client, world):
     client.force_login(world.supervisor)
     body = client.get(f"/goals/{goal.pk}/effects/").content.decode()
     assert "needs data in two phases" in body
+
+
+def test_the_fba_reads_each_options_function_and_groups_spellings_of_a_behavior(client, world):
+    """A supervisor says on the pick list which function an antecedent or consequence
+    suggests; the FBA uses that, and "Call-out", "call out" and "call_out" are one behavior
+    shown under the plan's defined name."""
+    from trellis.plans.models import AbcOption, BehaviorDefinition
+
+    for kind, code, label, function in [
+        ("antecedent", "adult_busy", "Adult busy", "attention"),
+        ("antecedent", "demand_placed", "Demand placed", ""),
+        ("consequence", "peer_laughs", "Peers laugh", "attention"),
+    ]:
+        AbcOption.objects.create(
+            organization=world.school, kind=kind, code=code, label=label, function=function
+        )
+    BehaviorDefinition.objects.create(
+        learner=world.own_learner, name="Calling out", definition="Speaks without a turn."
+    )
+    goal = monitored_goal(
+        world.own_learner, "abc", name="ABC log", goal_value=None, goal_date=None, phases=()
+    )
+    by = recorder(world, world.own_learner)
+    records = [
+        abc("adult_busy", "Calling out", "peer_laughs"),
+        abc("Adult busy", "calling-out", "Peers laugh"),
+        abc("adult_busy", "CALLING  OUT", "peer_laughs"),
+        abc("demand_placed", "calling_out", "ignored"),
+    ]
+    add_session(goal, START, records, by=by, hour=9)
+    client.force_login(world.supervisor)
+    response = client.get(f"/learners/{world.own_learner.pk}/fba/")
+    report = response.context["report"]
+    (profile,) = report["profiles"]
+    assert profile.behavior == "Calling out" and profile.records == 4
+    assert profile.functions[0].function == "attention" and profile.functions[0].score > 0
+    # "demand_placed" was not given a function here, so it is no evidence of escape.
+    escape = next(h for h in profile.functions if h.function == "escape")
+    assert escape.score == 0 and not escape.evidence
+    # Codes and labels of one option are one row, shown by its label.
+    assert profile.antecedents["Adult busy"].count == 3
+    assert report["functions_set"]
+    assert "No antecedent or consequence option" not in response.content.decode()
+
+
+def test_the_fba_says_when_no_option_has_a_function(client, world):
+    goal = monitored_goal(
+        world.own_learner, "abc", name="ABC log", goal_value=None, goal_date=None, phases=()
+    )
+    add_session(goal, START, [abc("x", "hitting", "y")], by=recorder(world, world.own_learner))
+    client.force_login(world.supervisor)
+    body = client.get(f"/learners/{world.own_learner.pk}/fba/").content.decode()
+    assert "No antecedent or consequence option of this organization says which function" in body
+
+
+def test_count_ioa_uses_every_minute_of_the_session_including_empty_ones(client, world):
+    """A 10-minute session has ten 1-minute blocks: minutes in which neither observer counted
+    are agreements (exact count-per-interval counts them; blocks stop at the session's end,
+    not at the last count)."""
+    goal = monitored_goal(
+        world.own_learner, "frequency", name="Call-outs", goal_value=2.0, direction="decrease"
+    )
+    by = recorder(world, world.own_learner)
+    # Counts every 30 s: primary's 4 fall in minutes 0-1, the second observer's 2 in minute 0.
+    primary, _ = add_session(goal, START, [("count", {"n": 1})] * 4, by=by, minutes=10)
+    add_session(goal, START, [("count", {"n": 1})] * 2, by=world.supervisor, primary=primary)
+    client.force_login(world.supervisor)
+    response = client.get(f"/learners/{world.own_learner.pk}/ioa/")
+    (entry,) = [g for g in response.context["goals"] if g["goal"] == goal]
+    methods = {label: value for label, value, _ in entry["checks"][0]["methods"]}
+    a, b = [1, 2, 1] + [0] * 7, [1, 1] + [0] * 8
+    assert methods["Exact count-per-interval (1-minute blocks)"] == (
+        ioa.exact_count_per_interval(a, b)
+    )
+    assert methods["Exact count-per-interval (1-minute blocks)"] == 80.0
+    assert methods["Mean count-per-interval (1-minute blocks)"] == (
+        ioa.mean_count_per_interval(a, b)
+    )
+
+
+def test_trial_ioa_pairs_trials_of_the_same_target(client, world):
+    """Each observer's trials pair by target and order; a trial only one observer recorded
+    (here the ball trial) is a disagreement, not a reason to refuse the check."""
+    goal = monitored_goal(
+        world.own_learner, "trials", name="Requesting", targets=("cup", "ball"), phases=()
+    )
+    cup, ball = goal.targets.order_by("order")
+    by = recorder(world, world.own_learner)
+    primary, _ = add_session(
+        goal,
+        START,
+        [("trial", {"result": "correct"}, ball), ("trial", {"result": "correct"}, cup)]
+        + [("trial", {"result": "incorrect"}, cup)],
+        by=by,
+    )
+    add_session(
+        goal,
+        START,
+        [("trial", {"result": "correct"}, cup), ("trial", {"result": "correct"}, cup)],
+        by=world.supervisor,
+        primary=primary,
+    )
+    client.force_login(world.supervisor)
+    response = client.get(f"/learners/{world.own_learner.pk}/ioa/")
+    (entry,) = [g for g in response.context["goals"] if g["goal"] == goal]
+    (label, value, note) = entry["checks"][0]["methods"][0]
+    assert label == "Trial-by-trial"
+    # Pairs: ball (correct, -), cup (correct, correct), cup (incorrect, correct).
+    assert value == ioa.trial_by_trial(
+        ["correct", "correct", "incorrect"], ["not recorded", "correct", "correct"]
+    )
+    assert round(value, 1) == 33.3

@@ -92,7 +92,7 @@ def test_days_since_data_and_trend_are_shown(client, world, goals):
     client.force_login(world.supervisor)
     row = next(r for r in client.get("/dashboard/").context["rows"] if r["goal_name"] == "Fluency")
     assert row["days"] == (dt.date.today() - row["latest_date"]).days
-    assert row["trend_vs_aim"] == "flatter than aim"
+    assert row["trend_vs_aim"] == "rising more slowly than the aim line"
 
 
 def test_the_table_is_read_in_a_fixed_number_of_queries(client, world, goals):

@@ -61,3 +61,36 @@ def test_the_supervisor_accepts_a_change_and_sees_the_new_phase(page, live_serve
     assert Phase.objects.filter(goal=flagged, label="Added repeated reading").exists()
     page.screenshot(path="/tmp/monitoring-after-accept.png", full_page=True, caret="initial")
     assert violations == []
+
+
+def test_a_refused_decision_shows_its_error_in_place_on_a_tablet(page, live_server, world):
+    """Dismissing without a reason, or starting a phase without a label, answers 400: the
+    panel shows the error beside the field (htmx swaps 400 answers) and keeps the input."""
+    by = recorder(world, world.own_learner)
+    goal = monitored_goal(world.own_learner, name="Oral reading fluency")
+    add_probes(goal, [20] * 5, by=by)
+    add_probes(goal, [21, 21, 22, 21], by=by, start=START + dt.timedelta(days=14))
+    evaluate_goal(goal)
+
+    sign_in_page(page, live_server, "supervisor")
+    page.goto(f"{live_server.url}/goals/{goal.pk}/monitor/")
+    panel = page.locator(".goal-panel")
+    rec = panel.locator("article.rec.flag-change_intervention")
+    rec.get_by_label("Note (optional)").fill("Team met on Tuesday")
+    rec.get_by_role("button", name="Accept: change the intervention").click()
+    expect(rec.get_by_role("alert")).to_contain_text("New phase label: Name the new phase")
+    expect(rec.get_by_label("New phase label")).to_have_attribute("aria-invalid", "true")
+    expect(rec.get_by_label("Note (optional)")).to_have_value("Team met on Tuesday")
+    page.screenshot(path="/tmp/monitoring-refused-decision.png", full_page=True)
+
+    rec.get_by_role("button", name="Dismiss").click()
+    expect(rec.get_by_role("alert")).to_contain_text(
+        "Reason to dismiss: Say why this recommendation is dismissed."
+    )
+    rec.get_by_label("Reason to dismiss").fill("Probe given on a fire-drill day")
+    rec.get_by_role("button", name="Dismiss").click()
+    expect(rec).to_have_count(0)
+    expect(panel.locator("details", has_text="Earlier decisions")).to_contain_text(
+        "Probe given on a fire-drill day"
+    )
+    assert not Phase.objects.filter(goal=goal, label="").exists()

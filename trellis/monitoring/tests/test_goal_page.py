@@ -99,3 +99,42 @@ def test_a_guardian_or_another_caseload_gets_404(client, world, goal):
         client.force_login(getattr(world, persona))
         assert client.get(f"/goals/{goal.pk}/monitor/").status_code == 404
         assert client.get(f"/goals/{goal.pk}/graph.png").status_code == 404
+
+
+def test_phase_labels_never_overlap_even_two_days_apart():
+    """ "Baseline" and "Intervention" two days apart used to print as "BaselineIntervention":
+    a label that would run into the one before drops a row, and with every row taken it is
+    shortened to end before the next phase line."""
+    from trellis.monitoring import graphs
+    from trellis.monitoring.rules import PhaseInfo
+
+    day = dt.date(2025, 9, 1)
+    phases = [
+        PhaseInfo(i, "intervention", name, day + dt.timedelta(days=2 * i))
+        for i, name in enumerate(["Baseline", "Intervention", "Added self-monitoring", "Fading"])
+    ]
+    lo, hi = graphs._day(day) - 1, graphs._day(day) + 60
+    layout = graphs.phase_label_layout(phases, lo, hi, 400.0, rows=3)
+    per_day = 400.0 / (hi - lo)
+    spans = [
+        (row, (x - lo) * per_day, (x - lo) * per_day + graphs._text_width(text, graphs.NOTE_SIZE))
+        for x, row, text in layout
+    ]
+    shown = [text for *_, text in layout]
+    assert shown[:3] == ["Baseline", "Intervention", "Added self-monitoring"]
+    assert layout[3][2].endswith("…") or layout[3][2] == "Fading"
+    for i, (row, start, end) in enumerate(spans):
+        for other_row, other_start, other_end in spans[:i]:
+            assert row != other_row or start >= other_end or end <= other_start
+        assert end <= 400.0
+
+
+def test_the_key_wraps_to_the_graphs_width():
+    from trellis.monitoring import graphs
+
+    labels = ["Data", "Aim line", "Trend (current phase)", "Goal", "Mastery criterion"]
+    rows = graphs.key_rows(labels, 250.0)
+    assert len(rows) > 1 and [label for row in rows for _, label in row] == labels
+    for row in rows:
+        x, label = row[-1]
+        assert x + graphs._text_width("■ " + label, graphs.NOTE_SIZE) <= 250.0 or len(row) == 1

@@ -129,3 +129,38 @@ def test_accepting_advance_the_target_marks_it_mastered(client, world):
     assert target.state == Target.State.MASTERED and target.state_since == timezone.localdate()
     change = target.state_changes.get(to_state="mastered")
     assert "Mastery criterion met" in change.reason and change.changed_by == world.supervisor
+
+
+def test_a_new_phase_needs_a_label(client, world):
+    """The graph's phase line says what changed: an empty label is refused, nothing starts."""
+    goal, rec = flagged_goal(world)
+    client.force_login(world.supervisor)
+    response = client.post(
+        f"/recommendations/{rec.pk}/accept/",
+        {"starts_on": "2025-09-28", "phase_label": "  ", "note": "Team met"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 400
+    assert "Name the new phase" in response.content.decode()
+    rec.refresh_from_db()
+    assert rec.status == "open" and not Phase.objects.filter(goal=goal, label="").exists()
+
+
+def test_a_reduction_goal_beating_its_aim_line_is_flagged_lower_the_goal(client, world):
+    goal = monitored_goal(
+        world.own_learner, "frequency", name="Call-outs", goal_value=2.0, direction="decrease"
+    )
+    rec = Recommendation.objects.create(
+        goal=goal,
+        goal_lineage=goal.lineage,
+        learner=world.own_learner,
+        kind="raise_goal",
+        explanation="The last 4 data points are all below the aim line.",
+        evidence={},
+        raised_at=timezone.now(),
+    )
+    client.force_login(world.supervisor)
+    body = client.get(f"/goals/{goal.pk}/monitor/").content.decode()
+    assert "Lower the goal" in body and "Accept: lower the goal" in body
+    assert "Raise the goal" not in body
+    assert str(rec) == "Lower the goal (open)"

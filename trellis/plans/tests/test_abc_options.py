@@ -57,6 +57,7 @@ def test_a_supervisor_renames_an_option_and_moves_it_first(client, world, option
         "kind": "antecedent",
         "code": "transition",
         "label": "Transition between activities",
+        "function": "",
         "changed": ["label", "order"],
     }
     assert saved.get(object_id=str(demand.pk)).detail["changed"] == ["order"]
@@ -74,6 +75,26 @@ def test_a_wrong_value_names_the_field_and_keeps_the_other_input(client, world, 
     assert "Label: This field is required." in response.content.decode()
     transition.refresh_from_db()
     assert (transition.label, transition.order) == ("Transition", 1)
+
+
+def test_a_supervisor_says_which_function_an_option_suggests(client, world, options):
+    """The FBA reads the function from the option; only antecedents and consequences have one."""
+    demand, _ = options
+    client.force_login(world.supervisor)
+    client.post(URL, edit(world, demand, label=demand.label, order=0, function="escape"))
+    demand.refresh_from_db()
+    assert demand.function == "escape"
+    entries = AuditEntry.objects.filter(action="abc_option.save", object_id=str(demand.pk))
+    entry = entries.order_by("pk").last()
+    assert entry.detail["function"] == "escape" and "function" in entry.detail["changed"]
+    assert "suggests escape" in client.get(f"{URL}?organization={world.school.pk}").content.decode()
+    behavior = actions.save_abc_option(
+        world.supervisor, world.school, kind="behavior", label="Hitting", code="hitting"
+    )
+    response = client.post(URL, edit(world, behavior, label="Hitting", order=0, function="escape"))
+    assert "Only antecedents and consequences suggest a function." in response.content.decode()
+    behavior.refresh_from_db()
+    assert behavior.function == ""
 
 
 def test_an_options_kind_and_code_never_change(world, options):

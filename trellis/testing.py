@@ -272,3 +272,31 @@ def sign_in_page(page, live_server, username, password=PASSWORD):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def assert_fits_viewport(page):
+    """No page wider than the screen it is on (a phone scrolls sideways otherwise)."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    viewport = page.viewport_size["width"]
+    assert width <= viewport, f"{page.url} is {width}px wide on a {viewport}px screen"
+
+
+def assert_every_value_on_screen(page):
+    """assert_fits_viewport, and every table cell with text visible inside the screen with
+    its column's label (a phone shows a table as labelled cards: nothing may be hidden)."""
+    assert_fits_viewport(page)
+    hidden = page.evaluate(
+        """() => [...document.querySelectorAll('table.list td, table.list tbody th')]
+            .filter(cell => cell.textContent.trim())
+            .filter(cell => {
+              const box = cell.getBoundingClientRect();
+              return cell.checkVisibility() === false || box.width === 0
+                || box.right > innerWidth + 1 || box.left < -1;
+            })
+            .map(cell => cell.textContent.trim().slice(0, 40))"""
+    )
+    assert not hidden, f"{page.url} hides {hidden}"
+    labelled = page.evaluate(
+        "() => [...document.querySelectorAll('table.list td')].every(td => td.dataset.label)"
+    )
+    assert labelled, f"{page.url}: a cell has no column label on the phone"

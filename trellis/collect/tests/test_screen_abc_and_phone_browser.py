@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from trellis.collect.models import Event
 from trellis.collect.tests.screen_world import screen_session
 from trellis.collect.tests.test_screen_browser import control, open_screen, sign_in_browser
+from trellis.testing import assert_fits_viewport
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,11 +42,6 @@ def test_a_typed_behavior_is_recorded_as_the_defined_one(world, live_server, bro
     assert errors == []
 
 
-def no_overflow(page):
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, f"{page.url} is {width} px wide"
-
-
 def test_the_start_form_and_the_collect_pages_fit_a_phone(world, live_server, chromium):
     session = screen_session(
         world, world.own_learner, world.assistant, ["task_analysis", "momentary_time_sampling"]
@@ -68,14 +64,14 @@ def test_the_start_form_and_the_collect_pages_fit_a_phone(world, live_server, ch
         expect(first).to_be_checked()
         rows.nth(0).locator("span").click()
         expect(first).not_to_be_checked()
-        no_overflow(page)
+        assert_fits_viewport(page)
 
         page.goto(f"{live_server.url}/learners/{world.own_learner.pk}/")
         expect(page.get_by_role("button", name="Join as second observer")).to_be_visible()
-        no_overflow(page)
+        assert_fits_viewport(page)
 
         page.goto(f"{live_server.url}/collect/sessions/{session.pk}/end/")
         expect(page.locator(".summary-table")).to_contain_text("Momentary time sampling")
-        no_overflow(page)
+        assert_fits_viewport(page)
     finally:
         context.close()

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from trellis.testing import make_order, sign_in_page
+from trellis.testing import assert_fits_viewport, make_order, sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,4 +42,4 @@ def test_the_mar_opens_at_today_on_a_phone(phone, live_server, world, nurse):
         sticky = page.locator("table.mar thead th").first.bounding_box()
         assert box["x"] >= sticky["x"] + sticky["width"] - 1  # not under the medication column
         assert box["x"] + box["width"] <= WIDTH
-        assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+        assert_fits_viewport(page)

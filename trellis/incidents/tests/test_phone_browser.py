@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from trellis.incidents.models import EpisodeStaff, Incident
 from trellis.people.models import Role
-from trellis.testing import CaseRole, assign, make_staff, sign_in_page
+from trellis.testing import CaseRole, assert_fits_viewport, assign, make_staff, sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,10 +24,6 @@ def phone(chromium):
     context.close()
 
 
-def page_width(page):
-    return page.evaluate("document.documentElement.scrollWidth")
-
-
 def test_the_restraint_form_has_one_staff_picker_and_fits_a_phone(phone, live_server, world):
     page = phone
     bcba = make_staff("bcba", world.clinic, Role.SUPERVISOR)
@@ -40,7 +36,7 @@ def test_the_restraint_form_has_one_staff_picker_and_fits_a_phone(phone, live_se
     sign_in_page(page, live_server, "technician")
     page.goto(f"{live_server.url}/learners/{world.client.pk}/incidents/new/")
     page.get_by_label("Type").select_option("restraint")
-    assert page_width(page) <= WIDTH
+    assert_fits_viewport(page)
 
     # One list: each person once, with a toggle per part; only the team shows until a search.
     picker = page.locator(".staff-picker")
@@ -79,7 +75,7 @@ def test_the_restraint_form_has_one_staff_picker_and_fits_a_phone(phone, live_se
     page.get_by_role("button", name="File report").click()
 
     expect(page.get_by_role("heading", name="Restraint report")).to_be_visible()
-    assert page_width(page) <= WIDTH
+    assert_fits_viewport(page)
     incident = Incident.objects.get()
     assert {str(s) for s in incident.staff_involved.all()} == {
         "Technician Staffer",

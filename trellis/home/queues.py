@@ -15,6 +15,7 @@ from django.utils import dateformat, timezone
 from trellis.collect.models import Session, SessionNote
 from trellis.credentials.actions import staff_in_reach
 from trellis.credentials.models import ALERT_DAYS, Credential
+from trellis.health.rounds import todays_round
 from trellis.incidents.models import FollowUp, Incident
 from trellis.monitoring.models import Recommendation
 from trellis.people.access import staff_learner_filter, staff_of
@@ -131,7 +132,8 @@ def todays_caseload(user):
 
     def item(learner):
         if roles[learner.pk] == nurse:
-            return Item(str(learner), reverse("health:mar", args=[learner.pk]), "Medication record")
+            mar = reverse("health:mar", args=[learner.pk])
+            return Item(str(learner), mar, todays_round(learner).words())
         detail = "Recorded today" if learner.pk in done else (learner.grade or learner.program)
         return Item(str(learner), reverse("collect:start", args=[learner.pk]), detail)
 

@@ -166,3 +166,38 @@ def test_a_nurse_opens_the_medication_record_of_their_cases(client, world):
     assert "Today's medications" in page
     assert f"/learners/{world.own_learner.pk}/mar/" in page
     assert f"/collect/learners/{world.own_learner.pk}/start/" not in page
+
+
+def test_the_nurse_sees_how_far_todays_round_is_for_each_case(client, world):
+    """Each case says how many of today's scheduled doses are charted and which is next, or
+    which are overdue (past their window, as the MAR marks them)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from trellis.health.models import Dose
+    from trellis.health.rounds import todays_round
+    from trellis.testing import assign, make_order
+
+    assign(world.nurse, world.own_learner, role="nurse")
+    order = make_order(world, world.own_learner, times=("08:00", "12:00", "16:00"))
+    zone = ZoneInfo(world.own_learner.organization.time_zone)
+    day = dt.datetime.now(zone).date()
+    eight = dt.datetime.combine(day, dt.time(8), tzinfo=zone)
+    Dose.objects.create(
+        order=order,
+        learner=world.own_learner,
+        scheduled_for=eight,
+        at=eight,
+        status="given",
+        recorded_by=world.nurse,
+    )
+
+    def at(hour, minute=0):
+        return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
+
+    assert todays_round(world.own_learner, at(11)).words() == "1 of 3 doses charted · next 12:00"
+    assert todays_round(world.own_learner, at(17, 30)).words() == (
+        "1 of 3 doses charted · overdue 12:00, 16:00"
+    )
+    client.force_login(world.nurse)
+    assert "1 of 3 doses charted" in client.get("/").content.decode()

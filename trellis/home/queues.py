@@ -297,7 +297,7 @@ def decision_flags(user):
         "No open decision flag.",
         flags,
         lambda r: Item(
-            f"{r.get_kind_display()} — {r.learner}: {r.goal}",
+            f"{r.label} — {r.learner}: {r.goal}",
             reverse("monitoring:goal", args=[r.goal_id]),
             "Raised",
             r.raised_at,

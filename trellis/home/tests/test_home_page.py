@@ -101,6 +101,18 @@ def test_a_supervisor_sees_reports_to_review_overdue_notices_flags_and_credentia
     assert "Assistant Staffer — CPR / First Aid" in page
 
 
+def test_a_flag_in_the_queue_is_worded_for_the_goals_direction(client, world):
+    recommendation = make_recommendation(world, world.own_learner)
+    recommendation.kind = "raise_goal"
+    recommendation.save()
+    recommendation.goal.direction = "decrease"
+    recommendation.goal.save()
+    client.force_login(world.supervisor)
+    page = html.unescape(client.get("/").content.decode())
+    assert f"Lower the goal — {world.own_learner}" in page
+    assert "Raise the goal" not in page and "more ambitious" not in page
+
+
 def test_a_renewed_credential_is_not_called_expiring(client, world):
     for issued, expires in [(-700, 10), (-5, 700)]:
         Credential.objects.create(

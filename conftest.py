@@ -72,3 +72,20 @@ def browser_context(chromium):
 @pytest.fixture
 def page(browser_context):
     return browser_context.new_page()
+
+
+@pytest.fixture(autouse=True)
+def second_factor_with_force_login(monkeypatch):
+    """Client.force_login skips the sign-in form; it skips its second factor too (the
+    two-factor tests sign in through the forms)."""
+    from django.test import Client
+
+    from trellis.testing import pass_second_factor
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        pass_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)

@@ -4,6 +4,7 @@ Each persona has a one-line comment on what they may do. Surnames are unusual on
 test can look for a learner's name in a response and be sure it found that learner.
 """
 
+import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -266,12 +267,57 @@ def make_dose(world, learner, *, order=None, status="given", by=None):
     )
 
 
+def second_factor_code(user) -> str:
+    """A fresh recovery code of the user, enrolled in two-factor sign-in if need be (a test's
+    stand-in for the phone: an app's code cannot be used twice within 30 seconds)."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "Test app"})
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "Recovery codes"}
+    )
+    return device.token_set.create(token=secrets.token_hex(5)).token
+
+
+def pass_second_factor(client, user):
+    """After Client.force_login: the session counts as second-factor checked when the user
+    needs a second factor (force_login skips the sign-in form, and so the code too)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from trellis.accounts.two_factor import requires_two_factor
+
+    if not requires_two_factor(user):
+        return
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "Test app"}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 def sign_in_page(page, live_server, username, password=PASSWORD):
-    """Sign in through the sign-in form in a real browser (Playwright page)."""
+    """Sign in through the sign-in form in a real browser (Playwright page), with a second
+    factor when the person needs one."""
+    from trellis.accounts.two_factor import has_device, requires_two_factor
+
+    user = User.objects.filter(username=username).first()
+    code = (
+        second_factor_code(user)
+        if user and (requires_two_factor(user) or has_device(user))
+        else None
+    )
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    if code and "/accounts/two-factor/verify/" in page.url:
+        page.get_by_label("Code").fill(code)
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state()
 
 
 def assert_fits_viewport(page):

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 LAST_SEEN = "trellis_last_seen"
 # The last-seen time is written at most this often: writing it on every request cost every
@@ -35,3 +36,50 @@ class IdleLogoutMiddleware:
             if now - last_seen >= LAST_SEEN_EVERY or LAST_SEEN not in request.session:
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
+
+
+# Reachable before the second factor: signing out, the second-factor pages themselves, and
+# what a page needs to load. The API signs in with tokens, not this session.
+TWO_FACTOR_OPEN = (
+    "/accounts/logout/",
+    "/accounts/two-factor/verify/",
+    "/accounts/two-factor/setup/",
+    "/static/",
+    "/api/",
+    "/healthz",
+)
+NOT_NEEDED = "trellis_two_factor_not_needed"
+
+
+class TwoFactorMiddleware:
+    """A signed-in person who needs a second factor (or has one) reaches nothing until it is
+    checked: those with a device are asked for a code, those without one enrol first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from trellis.accounts import two_factor
+
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return self.get_response(request)
+        if request.session.get(NOT_NEEDED) == user.pk:
+            return self.get_response(request)
+        if two_factor.has_device(user):
+            target = reverse("two-factor-verify")
+        elif two_factor.requires_two_factor(user):
+            target = reverse("two-factor-setup")
+        else:
+            # Checked once per session: whoever enrols later is checked on enrolment.
+            request.session[NOT_NEEDED] = user.pk
+            return self.get_response(request)
+        # Half signed in: the pages show no navigation (base.html) until the code is given.
+        request.two_factor_pending = True
+        if request.path.startswith(TWO_FACTOR_OPEN):
+            return self.get_response(request)
+        target = f"{target}?{urlencode({'next': request.get_full_path()})}"
+        response = redirect(target)
+        if request.headers.get("HX-Request"):
+            response["HX-Redirect"] = target
+        return response

@@ -35,6 +35,11 @@ class Organization(models.Model):
         help_text="What this organization calls a learner.",
     )
     time_zone = models.CharField(max_length=64, default="America/Chicago")
+    two_factor_for_everyone = models.BooleanField(
+        default=False,
+        help_text="Every staff member here (and in the organizations under it) signs in with a "
+        "second factor; supervisors, program admins and admin users always do.",
+    )
     # Materialized path ("12/40/") so a subtree is one indexed prefix query.
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
 

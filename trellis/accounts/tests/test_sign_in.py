@@ -108,3 +108,37 @@ def test_a_deactivated_user_is_signed_out_on_their_next_request(client, world):
     world.assistant.save()
     response = client.get("/caseload/")
     assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+def test_an_address_that_fails_on_many_accounts_is_locked(client, world, settings):
+    """Password spraying: one guess on each of many accounts stays under every per-account
+    limit, so the address as a whole has a limit too (even the right password is refused)."""
+    settings.TRELLIS_ADDRESS_FAILURE_LIMIT = 6
+    for name in ["supervisor", "technician", "nurse", "guardian", "outsider", "nobody"]:
+        client.post("/accounts/login/", {"username": name, "password": "Summer2026!"})
+    response = client.post("/accounts/login/", {"username": "assistant", "password": PASSWORD})
+    assert response.status_code == 429
+    # Another address is not affected.
+    other = client.post(
+        "/accounts/login/",
+        {"username": "assistant", "password": PASSWORD},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert other.status_code == 302
+
+
+def test_passwords_are_hashed_with_argon2id_whole(world, settings):
+    """Argon2id first; a 100-character passphrase counts to its last character (bcrypt would
+    cut it at 72 bytes)."""
+    from django.contrib.auth.hashers import check_password, make_password
+
+    import trellis.settings as production
+
+    assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS  # the suite hashes with MD5
+    phrase = "correct horse battery staple " * 3 + "and then some more words!"
+    assert len(phrase) >= 100
+    hashed = make_password(phrase, hasher="argon2")
+    assert hashed.startswith("argon2$argon2id$")
+    assert check_password(phrase, hashed) and not check_password(phrase[:-1], hashed)
+    assert not rejects(phrase)  # no validator caps the length

@@ -129,3 +129,19 @@ def test_the_demo_says_what_it_builds_as_it_goes(demo):
     # make demo is never silent while it builds: each part says so as it starts.
     for part in ["people and caseloads", "Plans and goals", "Data collection", "Incidents"]:
         assert f"building the demo: {part}" in demo
+
+
+def test_the_demo_admin_and_supervisor_sign_in_with_the_printed_second_factor(demo, client):
+    """Their roles require a second factor: the demo enrols them with its public app key,
+    prints it, and `trellis demo --code` gives the current code."""
+    from trellis.demo.management.commands.demo import grouped_demo_key
+
+    assert grouped_demo_key() in demo and "trellis demo --code" in demo
+    out = StringIO()
+    call_command("demo", "--code", stdout=out)
+    code = out.getvalue().strip()
+    assert len(code) == 6 and code.isdigit()
+    client.post("/accounts/login/", {"username": "demo-supervisor", "password": "trellis-demo"})
+    assert client.get("/").url.startswith("/accounts/two-factor/verify/")
+    assert client.post("/accounts/two-factor/verify/", {"code": code}).status_code == 302
+    assert client.get("/").status_code == 200

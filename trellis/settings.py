@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "trellis.audit",
     "trellis.people",
     "trellis.accounts",
@@ -51,9 +54,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "trellis.privacy.NoStoreMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "trellis.audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "trellis.accounts.middleware.IdleLogoutMiddleware",
+    "trellis.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Axes last: it turns a lockout raised during authentication into the lockout page.
@@ -102,6 +108,21 @@ AUTHENTICATION_BACKENDS = [
     "trellis.accounts.backends.ModelBackend",
 ]
 
+# Argon2id first (OWASP's choice; no length limit, unlike bcrypt's 72 bytes); the others only
+# read older hashes, which Django upgrades at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# Two-factor sign-in (django-otp): TOTP apps and single-use recovery codes. Required for
+# supervisors, program admins and admin users, and for everyone in an organization whose
+# policy says so (trellis.accounts.two_factor). A second-factor check lasts for the session;
+# sensitive actions ask again after TWO_FACTOR_RECENT.
+OTP_TOTP_ISSUER = "Trellis"
+TWO_FACTOR_RECENT = timedelta(minutes=env_int("TRELLIS_TWO_FACTOR_RECENT_MINUTES", 10))
+
 # NIST SP 800-63B: length over composition rules, a check against common passwords, no forced
 # periodic change. Long passphrases are welcome (Django accepts any length).
 AUTH_PASSWORD_VALIDATORS = [
@@ -122,6 +143,11 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = env_int("TRELLIS_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("TRELLIS_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Password spraying (one password tried on many accounts) stays under the per-username
+# limit: an address is also locked after this many failures across all accounts. Higher
+# than the per-account limit, since a school's tablets share one address.
+AXES_HANDLER = "trellis.accounts.lockout.AddressLimitHandler"
+TRELLIS_ADDRESS_FAILURE_LIMIT = env_int("TRELLIS_ADDRESS_FAILURE_LIMIT", 30)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from trellis.accounts import views as accounts_views
+from trellis.accounts import views_two_factor as two_factor_views
 from trellis.api import api
 from trellis.audit import views as audit_views
 from trellis.people import views as people_views
@@ -44,6 +45,15 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/profile/", accounts_views.profile, name="profile"),
+    path("accounts/two-factor/", two_factor_views.settings_page, name="two-factor-settings"),
+    path("accounts/two-factor/verify/", two_factor_views.verify, name="two-factor-verify"),
+    path("accounts/two-factor/setup/", two_factor_views.setup, name="two-factor-setup"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        two_factor_views.recovery_codes,
+        name="two-factor-recovery-codes",
+    ),
+    path("accounts/two-factor/off/", two_factor_views.turn_off, name="two-factor-off"),
     path(
         "accounts/invitation/<str:token>/",
         accounts_views.accept_invitation,

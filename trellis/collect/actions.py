@@ -729,10 +729,14 @@ def amend_note(user, note, *, field, new_text, reason):
 
 
 @transaction.atomic
-def create_token(user, name=""):
+def create_token(user, name="", scope=ApiToken.Scope.SYNC):
     """A new personal API token; returns (row, raw token). Only the raw token's hash is kept."""
-    token, raw = ApiToken.issue(user, (name or "").strip()[:100])
-    record("token.create", obj=token, detail={"name": token.name, "hint": token.hint})
+    token, raw = ApiToken.issue(user, (name or "").strip()[:100], scope)
+    record(
+        "token.create",
+        obj=token,
+        detail={"name": token.name, "hint": token.hint, "scope": token.scope},
+    )
     return token, raw
 
 

@@ -63,5 +63,30 @@ class SessionNoteAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["user", "name", "hint", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["digest", "hint", "created_at", "last_used_at"]
+    """Tokens are issued on the token page (the raw token is shown once there) and never edited
+    here: an admin may only revoke one (set its revoked time)."""
+
+    list_display = [
+        "user",
+        "name",
+        "hint",
+        "scope",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["scope"]
+    readonly_fields = [
+        "user",
+        "name",
+        "digest",
+        "hint",
+        "scope",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False

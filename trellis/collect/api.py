@@ -13,14 +13,25 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import REF_TEMPLATE
+from ninja.schema import NinjaGenerateJsonSchema
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from pydantic import ValidationError as PydanticValidationError
 
 from trellis.audit.log import current_context, record
 from trellis.collect import actions, queries
-from trellis.collect.models import ApiToken, Event, Session, hash_token
+from trellis.collect.events import VALUE_FIELDS
+from trellis.collect.models import (
+    ApiToken,
+    Event,
+    Session,
+    Setting,
+    hash_token,
+    may_hold_token,
+)
 from trellis.people.access import is_staff_for, staff_learner_filter
 from trellis.people.models import Learner
 from trellis.plans.models import Goal
@@ -29,18 +40,27 @@ router = Router(tags=["collect"])
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer trl_…`: a personal token, looked up by its SHA-256."""
+    """`Authorization: Bearer trl_…`: a personal token, looked up by its SHA-256.
+
+    A token works while it is unrevoked and unexpired, its user active and staff; it answers
+    with its scope: a read token may read (GET), a sync token may also write."""
+
+    def __init__(self, scope=ApiToken.Scope.READ):
+        self.scope = scope
+        super().__init__()
 
     def authenticate(self, request, token):
+        now = timezone.now()
         row = (
             # With the user's staff row, which every access check reads (see access.staff_of).
             ApiToken.objects.select_related("user__staff")
-            .filter(digest=hash_token(token), revoked_at__isnull=True)
+            .filter(digest=hash_token(token), revoked_at__isnull=True, expires_at__gt=now)
             .first()
         )
-        if row is None or not row.user.is_active:
+        if row is None or not may_hold_token(row.user):
             return None
-        now = timezone.now()
+        if not row.allows(self.scope):
+            raise HttpError(403, "This token may only read; recording needs a sync token.")
         # One write a minute at most: a sync loop must not turn every request into an update.
         if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
@@ -50,7 +70,8 @@ class TokenAuth(HttpBearer):
 
 
 # The browser's session works too, with Django's CSRF check on unsafe methods.
-AUTH = [TokenAuth(), SessionAuth(csrf=True)]
+READ_AUTH = [TokenAuth(ApiToken.Scope.READ), SessionAuth(csrf=True)]
+SYNC_AUTH = [TokenAuth(ApiToken.Scope.SYNC), SessionAuth(csrf=True)]
 
 
 def staff_learner_or_404(request, learner_id, audit_action):
@@ -131,12 +152,24 @@ class GoalOut(Schema):
 
 
 class SessionIn(Schema):
+    """A session of one learner or of one group: exactly one of `learner` and `group` is given
+    (stated in the schema as its `oneOf`; `start_session` checks it and the setting)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["learner"], "properties": {"learner": {"type": "integer"}}},
+                {"required": ["group"], "properties": {"group": {"type": "integer"}}},
+            ]
+        }
+    )
+
     id: UUID | None = None
     learner: int | None = None
     group: int | None = None
     goals: list[int] = Field(..., min_length=1)
     started_at: datetime
-    setting: str = "school"
+    setting: str = Field("school", json_schema_extra={"enum": list(Setting.values)})
     primary_session: UUID | None = None
 
 
@@ -154,6 +187,13 @@ class SessionOut(Schema):
     setting: str
     recorded_by: str
     primary_session: UUID | None
+
+
+# Each kind's value has exactly these fields (events.VALUE_FIELDS); a value that does not fit
+# rejects its event (with the reason), not the batch, so the schema describes it in words.
+VALUE_SHAPES = "The event's value, by kind: " + "; ".join(
+    f"{kind} {{{', '.join(fields)}}}" for kind, fields in VALUE_FIELDS.items()
+)
 
 
 class EventOut(Schema):
@@ -182,7 +222,7 @@ class EventIn(BaseModel):
     goal: Any = None
     target: Any = None
     kind: str
-    value: Any = None
+    value: Any = Field(None, description=VALUE_SHAPES)
     recorded_at: Any
     voids: Any = None
 
@@ -248,6 +288,45 @@ class GoalData(Schema):
     points: list[DataPoint]
 
 
+class ErrorDetail(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrors(Schema):
+    """A 422 (or a 413, a body over the size limit): what is wrong, each with the field's place
+    (`loc`) and a message."""
+
+    detail: list[ErrorDetail]
+
+
+class Message(Schema):
+    """A 400 (a body that is not JSON), 401 (no valid token or session), 403 (a read-only token
+    writing, or a browser session without its CSRF token) or 404 (nothing the user may see)."""
+
+    detail: str
+
+
+ERRORS = {
+    400: Message,
+    401: Message,
+    403: Message,
+    404: Message,
+    413: ValidationErrors,
+    422: ValidationErrors,
+}
+
+
+def answers(ok, *errors):
+    """The responses of an endpoint for the schema: its own, and the errors it may answer."""
+    return ok | {status: ERRORS[status] for status in errors}
+
+
+# What every write may answer besides its own result.
+WRITE_ERRORS = (400, 401, 403, 404, 413, 422)
+
+
 def session_out(session):
     return {
         "id": session.pk,
@@ -265,7 +344,7 @@ def session_out(session):
 # --- endpoints ----------------------------------------------------------------------------
 
 
-@router.get("/learners", response=list[LearnerOut], auth=AUTH)
+@router.get("/learners", response=answers({200: list[LearnerOut]}, 401), auth=READ_AUTH)
 def list_learners(request):
     """The learners the user works with as staff (families use the portal)."""
     learners = (
@@ -286,14 +365,22 @@ def list_learners(request):
     return out
 
 
-@router.get("/learners/{int:learner_id}/goals", response=list[GoalOut], auth=AUTH)
+@router.get(
+    "/learners/{int:learner_id}/goals",
+    response=answers({200: list[GoalOut]}, 401, 404),
+    auth=READ_AUTH,
+)
 def learner_goals(request, learner_id: int):
     """The learner's current goals (approved plans) with their measures and targets."""
     learner = staff_learner_or_404(request, learner_id, "goal.list")
     return [queries.goal_payload(goal) for goal in queries.current_goals(learner)]
 
 
-@router.get("/learners/{int:learner_id}/kit", response=dict[str, Any], auth=AUTH)
+@router.get(
+    "/learners/{int:learner_id}/kit",
+    response=answers({200: dict[str, Any]}, 401, 404),
+    auth=READ_AUTH,
+)
 def learner_kit(request, learner_id: int):
     """What the collection screen keeps offline: goals, prompt levels, ABC pick lists,
     behavior definitions, and the current behavior and safety plans."""
@@ -301,7 +388,11 @@ def learner_kit(request, learner_id: int):
     return queries.learner_kit(learner)
 
 
-@router.post("/sessions", response={200: SessionOut, 201: SessionOut}, auth=AUTH)
+@router.post(
+    "/sessions",
+    response=answers({200: SessionOut, 201: SessionOut}, *WRITE_ERRORS),
+    auth=SYNC_AUTH,
+)
 def create_session(request, payload: SessionIn):
     """Start a session; posting the same id again answers the stored session (200)."""
     session, created = actions.start_session(
@@ -317,7 +408,11 @@ def create_session(request, payload: SessionIn):
     return Status(201 if created else 200, session_out(session))
 
 
-@router.get("/sessions/{uuid:session_id}", response=SessionWithEvents, auth=AUTH)
+@router.get(
+    "/sessions/{uuid:session_id}",
+    response=answers({200: SessionWithEvents}, 401, 404),
+    auth=READ_AUTH,
+)
 def get_session(request, session_id: UUID):
     """The session with its events (void events too) as stored."""
     session = queries.get_session_or_404(request, session_id)
@@ -341,18 +436,39 @@ def get_session(request, session_id: UUID):
     return session_out(session) | {"events": events}
 
 
-@router.patch("/sessions/{uuid:session_id}", response=SessionOut, auth=AUTH)
+@router.patch(
+    "/sessions/{uuid:session_id}",
+    response=answers({200: SessionOut}, *WRITE_ERRORS),
+    auth=SYNC_AUTH,
+)
 def end_session(request, session_id: UUID, payload: SessionEndIn):
     """End the session (idempotent: the first end time is kept)."""
     session = queries.get_session_or_404(request, session_id, "change", audit_action=None)
     return session_out(actions.end_session(request.user, session, ended_at=payload.ended_at))
 
 
-@router.get("/sessions/{uuid:session_id}/summary", response=list[GoalSummary], auth=AUTH)
+@router.get(
+    "/sessions/{uuid:session_id}/summary",
+    response=answers({200: list[GoalSummary]}, 401, 404),
+    auth=READ_AUTH,
+)
 def session_summary(request, session_id: UUID):
     """Per goal of the session: its value as the graph shows it, or "not tracked"."""
     session = queries.get_session_or_404(request, session_id)
     return queries.session_summaries(session)
+
+
+def ref(name):
+    return REF_TEMPLATE.format(model=name)
+
+
+def body_schemas():
+    """The components of the bodies that views read themselves (SyncIn and EventIn), for
+    trellis.api to add to the schema."""
+    schema = SyncIn.model_json_schema(
+        ref_template=REF_TEMPLATE, schema_generator=NinjaGenerateJsonSchema
+    )
+    return {"SyncIn": schema} | schema.pop("$defs", {})
 
 
 def _sync_events(body):
@@ -403,11 +519,13 @@ def _sync_events(body):
 
 @router.post(
     "/sync",
-    response=SyncOut,
-    auth=AUTH,
+    response=answers({200: SyncOut}, 401, 403, 413, 422),
+    auth=SYNC_AUTH,
+    # The body is read by the view (see _sync_events), so ninja does not describe it: the
+    # schema names SyncIn, which trellis.api adds to the components with EventIn.
     openapi_extra={
         "requestBody": {
-            "content": {"application/json": {"schema": SyncIn.model_json_schema()}},
+            "content": {"application/json": {"schema": {"$ref": ref("SyncIn")}}},
             "required": True,
         }
     },
@@ -423,7 +541,11 @@ def sync(request):
     return HttpResponse(orjson.dumps({"results": results}), content_type="application/json")
 
 
-@router.get("/goals/{int:goal_id}/data", response=GoalData, auth=AUTH)
+@router.get(
+    "/goals/{int:goal_id}/data",
+    response=answers({200: GoalData}, 401, 404),
+    auth=READ_AUTH,
+)
 def goal_data(request, goal_id: int):
     """The goal's session-level data points, with phase and target."""
     goal = goal_or_404(request, goal_id, "goal.data.view")

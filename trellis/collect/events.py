@@ -9,10 +9,28 @@ Given the event's time and its session's start, an interval is also checked agai
 import math
 from datetime import timedelta
 
+import orjson
+
 from trellis.plans.models import EVENT_KIND, INTERVAL_MEASURES, Measure
 
 MAX_MS = 24 * 3600 * 1000
 MAX_TEXT = 500
+# The fields of each kind's value (DESIGN.md), and no others: a value is stored as it came and
+# shown on the screen and in reports, so an extra key would carry anything of any size.
+VALUE_FIELDS = {
+    "count": ("n",),
+    "duration": ("ms",),
+    "latency": ("ms",),
+    "interval": ("index", "scored"),
+    "trial": ("result", "prompt"),
+    "step": ("step", "prompt"),
+    "probe": ("score", "errors"),
+    "rating": ("row", "points", "max"),
+    "abc": ("antecedent", "behavior", "consequence", "setting", "note"),
+    "void": ("reason",),
+}
+# The largest value that fits those fields (an ABC record of five full texts, in UTF-8).
+MAX_VALUE_BYTES = 5 * MAX_TEXT * 4 + 200
 TRIAL_RESULTS = ("correct", "incorrect", "no_response")
 # A device's clock and the server's (which set an online session's start) may differ a little:
 # the timing check allows this much before it calls an interval early.
@@ -103,6 +121,28 @@ def problem(kind, value, goal, prompt_codes, *, recorded_at=None, started_at=Non
     and its session's start, an interval's timing is checked too."""
     if not isinstance(value, dict):
         return "value must be a JSON object."
+    if kind != "void":
+        expected = EVENT_KIND.get(goal.measure)
+        if kind != expected:
+            return (
+                f"kind {kind!r} does not fit the goal's measure {goal.measure!r} "
+                f"(expects {expected!r})."
+            )
+    fields = VALUE_FIELDS.get(kind)
+    if fields is None:
+        return f"unknown kind {kind!r}."
+    extra = next((key for key in value if key not in fields), None)
+    if extra is not None:
+        return (
+            f"{str(extra)[:40]!r} is not a field of a {kind} value "
+            f"(its fields: {', '.join(fields)})."
+        )
+    try:
+        size = len(orjson.dumps(value))
+    except TypeError:  # something JSON cannot hold (a value built in Python, not parsed)
+        return "value must be plain JSON."
+    if size > MAX_VALUE_BYTES:
+        return f"value is larger than {MAX_VALUE_BYTES:,} bytes."
     if kind == "void":
         reason = value.get("reason")
         if not isinstance(reason, str) or not reason.strip():
@@ -110,12 +150,6 @@ def problem(kind, value, goal, prompt_codes, *, recorded_at=None, started_at=Non
         if len(reason) > MAX_TEXT:
             return f"'reason' is longer than {MAX_TEXT} characters."
         return None
-    expected = EVENT_KIND.get(goal.measure)
-    if kind != expected:
-        return (
-            f"kind {kind!r} does not fit the goal's measure {goal.measure!r} "
-            f"(expects {expected!r})."
-        )
     settings = goal.measure_settings or {}
     if kind == "count":
         return _whole(value, "n", high=10_000)[1]
@@ -162,8 +196,7 @@ def problem(kind, value, goal, prompt_codes, *, recorded_at=None, started_at=Non
             return f"'points' ({points}) is more than 'max' ({top})."
         return None
     if kind == "abc":
-        keys = ("antecedent", "behavior", "consequence", "setting", "note")
-        for key in keys:
+        for key in VALUE_FIELDS["abc"]:
             text = value.get(key)
             if text is not None and not isinstance(text, str):
                 return f"'{key}' must be text."

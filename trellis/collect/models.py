@@ -7,10 +7,17 @@ UUID is chosen by the device that recorded it; the primary key makes a resent ev
 import hashlib
 import secrets
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils import timezone
 
+from trellis.audit.log import record
+from trellis.people.access import staff_of
 from trellis.people.models import Group, Learner
 from trellis.plans.models import Goal, LearnerScopedQuerySet, Target
 
@@ -266,10 +273,28 @@ def hash_token(raw):
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+# A token is a password that lives on a device: it expires, and dies with a password change.
+DEFAULT_TOKEN_DAYS = 90
+
+
+def token_lifetime():
+    """How long a new token lives (`TRELLIS_TOKEN_DAYS` in the settings, 90 days by default)."""
+    return timedelta(days=getattr(settings, "TRELLIS_TOKEN_DAYS", DEFAULT_TOKEN_DAYS))
+
+
+def may_hold_token(user):
+    """Only staff use the API: a guardian (or a login with no staff row) gets no token."""
+    return staff_of(user) is not None
+
+
 class ApiToken(models.Model):
     """A personal API token; only its SHA-256 is stored, the token itself is shown once."""
 
     PREFIX = "trl_"
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read only"
+        SYNC = "sync", "Read and record (sessions, sync)"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -277,7 +302,9 @@ class ApiToken(models.Model):
     name = models.CharField(max_length=100, blank=True)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     hint = models.CharField(max_length=12, editable=False, help_text="The token's first letters.")
+    scope = models.CharField(max_length=8, choices=Scope.choices, default=Scope.SYNC)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -287,9 +314,55 @@ class ApiToken(models.Model):
     def __str__(self):
         return f"{self.name or 'API token'} ({self.hint}…)"
 
+    @property
+    def expired(self):
+        return self.expires_at <= timezone.now()
+
+    def allows(self, scope):
+        """A sync token may also read; a read token may only read."""
+        return self.scope == self.Scope.SYNC or scope == self.Scope.READ
+
     @classmethod
-    def issue(cls, user, name=""):
+    def issue(cls, user, name="", scope=Scope.SYNC):
         """Create a token; returns (token row, raw token). The raw token is not kept."""
+        if not may_hold_token(user):
+            raise ValidationError("Only staff may hold an API token.")
+        if scope not in cls.Scope.values:
+            raise ValidationError({"scope": f"Scope is one of {', '.join(cls.Scope.values)}."})
         raw = cls.PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, digest=hash_token(raw), hint=raw[:8])
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            digest=hash_token(raw),
+            hint=raw[:8],
+            scope=scope,
+            expires_at=timezone.now() + token_lifetime(),
+        )
         return token, raw
+
+    @classmethod
+    def revoke_all(cls, user, reason):
+        """Revoke every live token of the user (a password change, a deactivation)."""
+        live = cls.objects.filter(user=user, revoked_at__isnull=True)
+        hints = list(live.values_list("hint", flat=True))
+        if hints:
+            live.update(revoked_at=timezone.now())
+            record(
+                "token.revoke",
+                detail={"user": user.get_username(), "hints": hints, "reason": reason},
+            )
+        return len(hints)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="collect.revoke_tokens")
+def revoke_tokens_with_the_login(sender, instance, created, **kwargs):
+    """A new password (set_password, as every password form and command does, leaves the raw
+    password on the instance until save) or a deactivated login revokes the user's tokens:
+    a token must not outlive the credential that made it. A password rehash at sign-in does
+    not count (Django clears the raw password before that save)."""
+    if created:
+        return
+    if not instance.is_active:
+        ApiToken.revoke_all(instance, "deactivated")
+    elif getattr(instance, "_password", None) is not None:
+        ApiToken.revoke_all(instance, "password changed")

@@ -63,6 +63,7 @@ FILLERS = {
     # staffing: the "learner" slot holds a staff member here (see "staff:admins")
     "staff_id": lambda world, staff: staff.pk,
     "token": lambda world, _: "not-a-valid-invitation",
+    "rest": lambda world, _: "no/such/endpoint",
 }
 
 
@@ -94,9 +95,19 @@ EXPECTED = {
     "logout": {p: 405 for p in PERSONAS},  # sign-out is a POST
     "profile": SIGNED_IN,
     "password_change": SIGNED_IN,
+    # Two-factor pages: the code is asked of whoever has a device (the supervisor and program
+    # admin need one), enrolment of whoever has none; replacing a device needs a recent code.
+    "two-factor-settings": SIGNED_IN,
+    "two-factor-verify": {p: 302 for p in PERSONAS} | {"supervisor": 200, "program_admin": 200},
+    "two-factor-setup": SIGNED_IN | {"supervisor": 302, "program_admin": 302},
+    "two-factor-recovery-codes": {p: 405 for p in PERSONAS} | {"anonymous": LOGIN},  # POST
+    "two-factor-off": {p: 405 for p in PERSONAS} | {"anonymous": LOGIN},  # POST only
     "healthz": {p: 200 for p in PERSONAS},
     # The JSON API (issue 4): 401 without credentials; staff-only like "learner:staff".
     "api:api-root": {p: 404 for p in PERSONAS},
+    # A path the API does not have: a JSON 404 for anyone (trellis/api.py).
+    "api:not_found": {p: 404 for p in PERSONAS},
+    "api:unknown_path": {p: 404 for p in PERSONAS},
     "api:openapi-json": {p: 200 for p in PERSONAS},
     "api:list_learners": {p: 200 for p in PERSONAS} | {"anonymous": 401},
     "api:learner_goals": "api:staff",
@@ -107,7 +118,7 @@ EXPECTED = {
     "api:session_summary": "api:staff",
     "api:sync": {p: 405 for p in PERSONAS},  # POST only
     "api:goal_data": "api:staff",
-    "collect:tokens": SIGNED_IN,
+    "collect:tokens": STAFF_ONLY,  # only staff hold API tokens
     # The live collection screen (collect/views_screen.py). Other staff of the learner get the
     # "join as second observer" page on someone else's session screen.
     "collect:service-worker": {p: 200 for p in PERSONAS},  # code only, no data

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from pythonjsonlogger.core import RESERVED_ATTRS
 
 from trellis.env import env_bool, env_int, env_list, env_str, kept_secret
 
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "trellis.credentials",
     "trellis.home",
     "trellis.demo",
+    "trellis.ops",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +59,8 @@ MIDDLEWARE = [
     "trellis.privacy.NoStoreMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "trellis.audit.middleware.AuditContextMiddleware",
+    # Inside the audit middleware: it logs the request id that middleware set.
+    "trellis.ops.middleware.RequestLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "trellis.accounts.middleware.IdleLogoutMiddleware",
     "trellis.accounts.middleware.TwoFactorMiddleware",
@@ -177,6 +181,10 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# HSTS preloading (check --deploy's W021) is for the owner of the whole domain to decide: the
+# preload list takes a registrable domain with every subdomain, and a district's Trellis runs on
+# one host of a domain that also serves sites Trellis knows nothing of.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 if env_bool("TRELLIS_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
@@ -205,9 +213,27 @@ CONTENT_SECURITY_POLICY = {
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "trellis@localhost")
 
+# Operations (trellis/ops): the readiness check pings the task broker when one is configured;
+# /metrics answers loopback, or anyone with this bearer token.
+TRELLIS_BROKER_URL = env_str("TRELLIS_BROKER_URL")
+TRELLIS_METRICS_TOKEN = env_str("TRELLIS_METRICS_TOKEN")
+
+# One JSON object a line, for a log collector; trellis.request is the line per request
+# (trellis/ops/middleware.py says what it holds, and what never).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "timestamp": True,
+            # Django logs its 4xx and 5xx answers with the request, whose text is the full
+            # path: a query string may hold a searched name.
+            "reserved_attrs": [*RESERVED_ATTRS, "request"],
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {"trellis.request": {"level": env_str("TRELLIS_REQUEST_LOG_LEVEL", "INFO")}},
 }

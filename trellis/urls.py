@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
 from django.urls import include, path
 
 from trellis.accounts import views as accounts_views
@@ -22,10 +21,6 @@ people_patterns = (
     ],
     "people",
 )
-
-
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
 
 
 urlpatterns = [
@@ -64,7 +59,7 @@ urlpatterns = [
         auth_views.PasswordChangeView.as_view(success_url="/accounts/profile/"),
         name="password_change",
     ),
-    path("healthz", healthz, name="healthz"),
+    path("", include("trellis.ops.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

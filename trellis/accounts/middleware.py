@@ -12,6 +12,10 @@ LAST_SEEN = "trellis_last_seen"
 # page a session UPDATE in its own transaction. A session therefore ends up to this many
 # seconds BEFORE the full idle timeout, never after it.
 LAST_SEEN_EVERY = 30
+# Load balancer and monitoring probes (trellis/ops): answered to whoever asks, before any
+# sign-in or second-factor check, and a probe is no sign of a person at work, so it neither
+# extends nor ends a session.
+PROBES = ("/healthz", "/readyz", "/metrics")
 
 
 class IdleLogoutMiddleware:
@@ -21,6 +25,8 @@ class IdleLogoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path_info in PROBES:
+            return self.get_response(request)
         if request.user.is_authenticated:
             now = time.time()
             last_seen = request.session.get(LAST_SEEN, now)
@@ -46,7 +52,6 @@ TWO_FACTOR_OPEN = (
     "/accounts/two-factor/setup/",
     "/static/",
     "/api/",
-    "/healthz",
 )
 NOT_NEEDED = "trellis_two_factor_not_needed"
 
@@ -61,6 +66,8 @@ class TwoFactorMiddleware:
     def __call__(self, request):
         from trellis.accounts import two_factor
 
+        if request.path_info in PROBES:
+            return self.get_response(request)
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return self.get_response(request)

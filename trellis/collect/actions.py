@@ -25,6 +25,7 @@ from trellis.collect.events import normalize_behavior, problem
 from trellis.collect.models import ApiToken, Event, NoteAmendment, Session, SessionNote, Setting
 from trellis.collect.queries import defined_behaviors
 from trellis.collect.signals import data_points_complete
+from trellis.ops.metrics import count_sync_events
 from trellis.people.access import CHANGE, learner_ids_sql, may, staff_of
 from trellis.people.models import Group, Learner, Role
 from trellis.plans.models import Goal, Measure, Plan, PromptHierarchy, Target
@@ -603,6 +604,7 @@ def ingest_events(user, events):
                 result="denied" if any(r["status"] == "rejected" for r in results) else "ok",
                 detail=dict(Counter(r["status"] for r in results)),
             )
+    count_sync_events(results)  # once the batch is stored: one that failed counts nothing
     return results
 
 

@@ -102,7 +102,11 @@ EXPECTED = {
     "two-factor-setup": SIGNED_IN | {"supervisor": 302, "program_admin": 302},
     "two-factor-recovery-codes": {p: 405 for p in PERSONAS} | {"anonymous": LOGIN},  # POST
     "two-factor-off": {p: 405 for p in PERSONAS} | {"anonymous": LOGIN},  # POST only
+    # Probes for load balancers and Prometheus (trellis/ops): anyone, signed in or not.
+    # /metrics answers only loopback or its token; the test client comes from 127.0.0.1.
     "healthz": {p: 200 for p in PERSONAS},
+    "readyz": {p: 200 for p in PERSONAS},
+    "metrics": {p: 200 for p in PERSONAS},
     # The JSON API (issue 4): 401 without credentials; staff-only like "learner:staff".
     "api:api-root": {p: 404 for p in PERSONAS},
     # A path the API does not have: a JSON 404 for anyone (trellis/api.py).

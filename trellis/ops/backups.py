@@ -38,6 +38,9 @@ def backup(say) -> Path:
         connection.ensure_connection()
         with _removed_on_failure(partial), closing(sqlite3.connect(partial)) as target:
             connection.connection.backup(target)
+            # One self-contained file: the live database's WAL mode wants -wal and -shm files
+            # beside it, which even a read-only open of the backup would create.
+            target.execute("PRAGMA journal_mode=DELETE")
         partial.rename(path)
         say(f"SQLite online backup of {connection.settings_dict['NAME']} into {path}")
         return path

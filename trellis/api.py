@@ -8,6 +8,7 @@ is a path the API does not have: always JSON, never an HTML page.
 
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import JsonResponse
+from django.urls import register_converter
 from ninja import NinjaAPI, Router
 
 from trellis.collect import api as collect_api
@@ -62,9 +63,24 @@ def unknown_path(request, rest: str):
     return not_found(request)
 
 
+class AnyText:
+    """Any rest of a path, line breaks too: Django's `path` converter stops at a newline (an
+    encoded %0A in an id), and such a path would get the HTML 404 page."""
+
+    regex = r"[\s\S]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(AnyText, "anytext")
+
 # Last, so that it only gets the paths that no endpoint matched (any method, any path).
 unknown = Router()
 ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-unknown.add_api_operation("/{path:rest}", ANY_METHOD, unknown_path, include_in_schema=False)
+unknown.add_api_operation("/{anytext:rest}", ANY_METHOD, unknown_path, include_in_schema=False)
 unknown.add_api_operation("/", ANY_METHOD, not_found, include_in_schema=False)
 api.add_router("", unknown)

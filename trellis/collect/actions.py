@@ -22,11 +22,28 @@ from django.utils.dateparse import parse_datetime
 from trellis.accounts.signatures import check_signature
 from trellis.audit.log import record
 from trellis.collect.events import normalize_behavior, problem
-from trellis.collect.models import ApiToken, Event, NoteAmendment, Session, SessionNote, Setting
+from trellis.collect.models import (
+    EVENT_TIME,
+    EVENT_WINDOW_SLACK,
+    SESSION_END,
+    SESSION_START,
+    ApiToken,
+    Event,
+    NoteAmendment,
+    Session,
+    SessionNote,
+    Setting,
+)
 from trellis.collect.queries import defined_behaviors
 from trellis.collect.signals import data_points_complete
 from trellis.ops.metrics import count_sync_events
-from trellis.people.access import CHANGE, learner_ids_sql, may, staff_of
+from trellis.people.access import (
+    CHANGE,
+    learner_ids_sql,
+    may,
+    staff_learner_filter,
+    staff_of,
+)
 from trellis.people.models import Group, Learner, Role
 from trellis.plans.models import Goal, Measure, Plan, PromptHierarchy, Target
 
@@ -109,7 +126,18 @@ def start_session(
     )
     missing = sorted(set(goal_ids) - {g.pk for g in found})
     if missing:
+        seen = Goal.objects.filter(
+            pk__in=missing, plan__learner__in=Learner.objects.filter(staff_learner_filter(user))
+        ).values_list("pk", flat=True)
+        if set(missing) - set(seen):
+            # A goal that does not exist, or of a learner the user may not see: the same 404 as
+            # for such a learner, which does not tell the two apart.
+            record("session.start", result="denied", detail={"goal_ids": missing})
+            raise Http404("No such goal.")
         raise ValidationError({"goals": f"Not current goals of this learner or group: {missing}."})
+    # After what the request names is found (a 404 comes before a 422).
+    if out_of_range := SESSION_START.problem(started_at):
+        raise ValidationError({"started_at": out_of_range})
     if primary_session is not None:
         if not isinstance(primary_session, Session):
             pid = _as_uuid(primary_session, "primary_session")
@@ -172,7 +200,10 @@ def join_as_second_observer(user, primary, *, started_at):
 
 
 def _not_found(what, pk):
-    raise ValidationError({what: f"No {what} with id {pk}."})
+    # The same 404 as for a learner the user may not see: telling "no such id" apart from "not
+    # yours" would let anyone list the ids that exist.
+    record("session.start", result="denied", detail={f"{what}_id": pk})
+    raise Http404(f"No such {what}.")
 
 
 @transaction.atomic
@@ -180,6 +211,8 @@ def end_session(user, session, *, ended_at):
     if session.recorded_by_id != user.pk:
         raise ValidationError({"session": "Only the person who recorded a session ends it."})
     ended_at = _as_datetime(ended_at, "ended_at")
+    if out_of_range := SESSION_END.problem(ended_at):
+        raise ValidationError({"ended_at": out_of_range})
     if ended_at < session.started_at:
         raise ValidationError({"ended_at": "The session cannot end before it started."})
     if session.ended_at is None:
@@ -246,6 +279,7 @@ class _Context:
         )
         self.ended_sessions = set()
         self.session_start = {}
+        self.session_end = {}
         for row in links:
             sid, owner, started_at, ended_at, goal_id, measure, settings, learner_id, recordable = (
                 row
@@ -255,6 +289,7 @@ class _Context:
             self.session_start[sid] = started_at
             if ended_at is not None:
                 self.ended_sessions.add(sid)
+                self.session_end[sid] = ended_at
             self.session_goals[sid].add(goal_id)
             self.goals[goal_id] = GoalMeasure(goal_id, measure, settings, learner_id)
             if recordable:
@@ -345,6 +380,25 @@ def _normalize(raw):
     return event
 
 
+def _outside_session(recorded_at, kind, ctx, session_id):
+    """Why an event's time does not fit its session's window, or None: from the start to the
+    end, EVENT_WINDOW_SLACK either side. A void may come after the end (a correction made
+    later), never before the start."""
+    started_at = ctx.session_start.get(session_id)
+    if started_at is not None and recorded_at < started_at - EVENT_WINDOW_SLACK:
+        return (
+            f"'recorded_at' is before the session started ({started_at:%Y-%m-%d %H:%M} UTC); "
+            "an event is recorded during its session."
+        )
+    ended_at = ctx.session_end.get(session_id)
+    if kind != "void" and ended_at is not None and recorded_at > ended_at + EVENT_WINDOW_SLACK:
+        return (
+            f"'recorded_at' is after the session ended ({ended_at:%Y-%m-%d %H:%M} UTC); "
+            "an event is recorded during its session."
+        )
+    return None
+
+
 def _check(event, ctx, now, accepted):
     """(reason, goal, target_id) — reason None when the event may be stored."""
     session_id = event["session_uuid"]
@@ -389,6 +443,11 @@ def _check(event, ctx, now, accepted):
         return "'recorded_at' must be an ISO-8601 time with its UTC offset.", None, None
     if recorded_at > now + FUTURE_SLACK:
         return "'recorded_at' is more than a day in the future.", None, None
+    mistimed = EVENT_TIME.problem(recorded_at) or _outside_session(
+        recorded_at, kind, ctx, session_id
+    )
+    if mistimed:
+        return mistimed, None, None
     event["recorded_at"] = recorded_at
     prompts = ()
     if kind in ("trial", "step"):

@@ -20,6 +20,22 @@ from trellis.audit.log import record
 from trellis.people.access import staff_of
 from trellis.people.models import Group, Learner
 from trellis.plans.models import Goal, LearnerScopedQuerySet, Target
+from trellis.validators import EARLIEST_RECORDED, DateRange
+
+# Recorded on devices, whose clocks may run ahead: a day's slack (as ingest allows an event).
+DEVICE_SLACK = timedelta(days=1)
+SESSION_START = DateRange(
+    "Start of the session", earliest=EARLIEST_RECORDED, future=False, slack=DEVICE_SLACK
+)
+SESSION_END = DateRange(
+    "End of the session", earliest=EARLIEST_RECORDED, future=False, slack=DEVICE_SLACK
+)
+EVENT_TIME = DateRange(
+    "'recorded_at'", earliest=EARLIEST_RECORDED, future=False, slack=DEVICE_SLACK
+)
+# An event is timed within its session: from its start to its end, give or take this much
+# (the clocks of the device and of the server that started an online session differ a little).
+EVENT_WINDOW_SLACK = timedelta(minutes=15)
 
 
 class Setting(models.TextChoices):
@@ -51,8 +67,8 @@ class Session(models.Model):
         Group, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions"
     )
     goals = models.ManyToManyField(Goal, related_name="sessions")
-    started_at = models.DateTimeField()
-    ended_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(validators=[SESSION_START])
+    ended_at = models.DateTimeField(null=True, blank=True, validators=[SESSION_END])
     setting = models.CharField(max_length=12, choices=Setting.choices, default=Setting.SCHOOL)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="collect_sessions"
@@ -133,7 +149,9 @@ class Event(models.Model):
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     value = models.JSONField()
-    recorded_at = models.DateTimeField(help_text="The device's clock when it was recorded.")
+    recorded_at = models.DateTimeField(
+        help_text="The device's clock when it was recorded.", validators=[EVENT_TIME]
+    )
     received_at = models.DateTimeField(help_text="The server's clock when it arrived.")
     # Always the signed-in user who sent the event (ingest sets it; a device cannot name it).
     # No index and no database constraint: nothing looks events up by who recorded them, people

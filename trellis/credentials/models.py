@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from trellis.people.models import StaffMember
+from trellis.validators import DateRange
 
 ALERT_DAYS = 30
 
@@ -45,9 +46,13 @@ class Credential(models.Model):
         help_text="The program or certificate, e.g. CPI Nonviolent Crisis Intervention.",
     )
     number = models.CharField("certificate number", max_length=60, blank=True)
-    issued_on = models.DateField()
+    # Issued on a day that has come; a credential lasts at most ten years (renewed after).
+    issued_on = models.DateField(validators=[DateRange("Date of issue", future=False)])
     expires_on = models.DateField(
-        null=True, blank=True, help_text="Leave empty if it does not expire."
+        null=True,
+        blank=True,
+        help_text="Leave empty if it does not expire.",
+        validators=[DateRange("Expiry date", years_ahead=10)],
     )
     recorded_by = models.ForeignKey(
         "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -65,8 +70,6 @@ class Credential(models.Model):
         return f"{self.get_kind_display()} — {self.staff}"
 
     def clean(self):
-        if self.issued_on and self.issued_on > date.today():
-            raise ValidationError({"issued_on": "The issue date cannot be in the future."})
         if self.expires_on and self.issued_on and self.expires_on <= self.issued_on:
             raise ValidationError({"expires_on": "The expiry date must be after the issue date."})
 

@@ -16,6 +16,12 @@ from trellis.audit.log import record
 from trellis.credentials.models import Kind as CredentialKind
 from trellis.credentials.models import is_current
 from trellis.health.models import (
+    COUNT_CHANGE,
+    DOSE_TIME,
+    EFFECT_TIME,
+    ERROR_TIME,
+    MAX_UNITS,
+    UNITS_COUNTED,
     CountEntry,
     Dose,
     MedicationError,
@@ -28,7 +34,9 @@ from trellis.health.models import (
 from trellis.incidents.notify import ancestors, notify, nurses_for, supervisors_for
 from trellis.people.access import CHANGE, may, staff_of
 from trellis.people.models import Membership, Role, StaffMember
+from trellis.validators import NumberRange, check
 
+STARTING_COUNT = NumberRange("Starting count", 0, MAX_UNITS)
 NOT_GIVEN = (Dose.Status.REFUSED, Dose.Status.HELD, Dose.Status.MISSED, Dose.Status.NOT_AVAILABLE)
 
 
@@ -85,8 +93,10 @@ def order_problems(data) -> dict:
             problems["days"] = "Choose the days the scheduled times apply (e.g. Mon–Fri)."
     if data.get("ends_on") and data.get("starts_on") and data["ends_on"] < data["starts_on"]:
         problems["ends_on"] = "The order ends before it starts."
-    if data.get("consent_on") and data["consent_on"] > date.today():
-        problems["consent_on"] = "The consent date cannot be in the future."
+    for name in ("starts_on", "ends_on", "consent_on"):
+        field = MedicationOrder._meta.get_field(name)
+        for validator in field.validators:
+            check(problems, name, validator, data.get(name))
     return problems
 
 
@@ -97,6 +107,7 @@ def enter_order(*, by, learner, data, stock=None):
     problems = order_problems(data)
     if data.get("controlled") and stock is None:
         problems["stock"] = "A controlled substance needs its starting count."
+    check(problems, "stock", STARTING_COUNT, stock)
     _raise(problems)
     data = dict(data)
     data["days"] = sorted(set(data.get("days") or default_days(learner.organization)))
@@ -159,8 +170,7 @@ def dose_problems(*, by, order, data, policy, replacing=None) -> dict:
             data[name] = _aware(data[name], zone)
     status, at = data.get("status"), data.get("at")
     local_day = at.astimezone(zone).date() if at else None
-    if at and at > timezone.now() + timedelta(minutes=5):
-        problems["at"] = "A dose cannot be charted in the future."
+    check(problems, "at", DOSE_TIME, at)
     if local_day and not MedicationOrder.objects.filter(pk=order.pk).active(local_day).exists():
         problems["order"] = "The order is not active on that day."
     if status in NOT_GIVEN and not data.get("reason"):
@@ -306,6 +316,7 @@ def record_prn_effect(*, by, dose, effect, at):
         problems["dose"] = "The effect is already charted."
     if not (effect or "").strip():
         problems["effect"] = "Describe the effect."
+    check(problems, "at", EFFECT_TIME, at)
     if at and at < dose.at:
         problems["at"] = "The follow-up cannot be before the dose."
     _raise(problems)
@@ -351,6 +362,8 @@ def count_controlled(
             problems["witness"] = "Wasting or returning a controlled substance needs a witness."
     else:
         problems["reason"] = "Choose what this count line is."
+    check(problems, "change", COUNT_CHANGE, change)
+    check(problems, "counted", UNITS_COUNTED, counted)
     if witness is not None and witness.pk == by.pk:
         problems["witness"] = "The witness must be someone else."
     elif witness is not None and not problems:
@@ -406,8 +419,7 @@ def error_problems(data) -> dict:
         problems["error_type"] = "Choose the error type (or mark an adverse reaction)."
     if data.get("error_type") and not data.get("category"):
         problems["category"] = "Choose the NCC MERP category (A–I)."
-    if data.get("occurred_at") and data["occurred_at"] > timezone.now() + timedelta(minutes=5):
-        problems["occurred_at"] = "It cannot have happened in the future."
+    check(problems, "occurred_at", ERROR_TIME, data.get("occurred_at"))
     if not (data.get("description") or "").strip():
         problems["description"] = "Describe what happened."
     return problems

@@ -5,7 +5,9 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from trellis.forms import clean_day
 from trellis.health.models import (
+    ERROR_TIME,
     WEEKDAYS,
     CountEntry,
     Dose,
@@ -247,6 +249,9 @@ class ErrorForm(forms.Form):
         now = timezone.now().astimezone(self.zone)
         self.fields["date"].initial = now.date()
         self.fields["time"].initial = now.strftime("%H:%M")
+
+    def clean_date(self):
+        return clean_day(self.cleaned_data["date"], self.zone, ERROR_TIME)
 
     def error_data(self):
         data = self.cleaned_data

@@ -10,6 +10,17 @@ from django.db.models import Q
 from django.utils import timezone
 
 from trellis.people.models import Learner, Organization
+from trellis.validators import DateRange, NumberRange
+
+# Charted after the fact: none of these can be in the future (a clock slack for times).
+CONSENT_DATE = DateRange("Date of consent", future=False)
+DOSE_TIME = DateRange("Time given", future=False)
+EFFECT_TIME = DateRange("Time of the effect", future=False)
+ERROR_TIME = DateRange("Time of the error", future=False)
+# A school's or a program's stock of one medication, in units.
+MAX_UNITS = 100_000
+COUNT_CHANGE = NumberRange("Units", -MAX_UNITS, MAX_UNITS)
+UNITS_COUNTED = NumberRange("Units counted", 0, MAX_UNITS)
 
 
 class MedicationPolicy(models.Model):
@@ -24,7 +35,9 @@ class MedicationPolicy(models.Model):
         Organization, on_delete=models.CASCADE, related_name="medication_policy"
     )
     window_minutes = models.PositiveIntegerField(
-        default=60, help_text="A dose given further than this from its scheduled time is flagged."
+        default=60,
+        validators=[NumberRange("Window", 1, 720, unit="minutes")],
+        help_text="A dose given further than this from its scheduled time is flagged.",
     )
     witness_required = models.CharField(
         max_length=10, choices=Witness.choices, default=Witness.CONTROLLED
@@ -117,9 +130,13 @@ class MedicationOrder(models.Model):
         max_length=200, blank=True, help_text="When an as-needed dose may be given."
     )
     prescriber = models.CharField(max_length=120)
-    starts_on = models.DateField()
-    ends_on = models.DateField(null=True, blank=True)
-    consent_on = models.DateField("guardian consent on file (date)")
+    starts_on = models.DateField(validators=[DateRange("Start of the order", years_ahead=1)])
+    ends_on = models.DateField(
+        null=True, blank=True, validators=[DateRange("End of the order", years_ahead=5)]
+    )
+    consent_on = models.DateField(
+        "guardian consent on file (date)", validators=[CONSENT_DATE]
+    )
     controlled = models.BooleanField("controlled substance", default=False)
     instructions = models.TextField(blank=True)
     entered_by = models.ForeignKey(
@@ -194,8 +211,13 @@ class Dose(models.Model):
 
     order = models.ForeignKey(MedicationOrder, on_delete=models.PROTECT, related_name="doses")
     learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="doses")
-    scheduled_for = models.DateTimeField(null=True, blank=True, help_text="Empty for as-needed.")
-    at = models.DateTimeField("time given / charted")
+    scheduled_for = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Empty for as-needed.",
+        validators=[DateRange("Scheduled time", years_ahead=1)],
+    )
+    at = models.DateTimeField("time given / charted", validators=[DOSE_TIME])
     status = models.CharField(max_length=14, choices=Status.choices)
     reason = models.CharField(max_length=16, choices=Reason.choices, blank=True)
     note = models.CharField(max_length=300, blank=True)
@@ -233,7 +255,7 @@ class PrnEffect(models.Model):
 
     dose = models.OneToOneField(Dose, on_delete=models.PROTECT, related_name="effect")
     effect = models.CharField(max_length=300)
-    at = models.DateTimeField()
+    at = models.DateTimeField(validators=[EFFECT_TIME])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -256,9 +278,11 @@ class CountEntry(models.Model):
     order = models.ForeignKey(MedicationOrder, on_delete=models.PROTECT, related_name="counts")
     at = models.DateTimeField(default=timezone.now)
     reason = models.CharField(max_length=12, choices=Reason.choices)
-    change = models.IntegerField()
+    change = models.IntegerField(validators=[COUNT_CHANGE])
     balance = models.IntegerField()
-    counted = models.IntegerField(null=True, blank=True, help_text="Units counted, for a check.")
+    counted = models.IntegerField(
+        null=True, blank=True, help_text="Units counted, for a check.", validators=[UNITS_COUNTED]
+    )
     dose = models.ForeignKey(
         Dose, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -315,7 +339,7 @@ class MedicationError(models.Model):
         "NCC MERP category", max_length=1, choices=Category.choices, blank=True
     )
     adverse_reaction = models.BooleanField(default=False)
-    occurred_at = models.DateTimeField()
+    occurred_at = models.DateTimeField(validators=[ERROR_TIME])
     description = models.TextField()
     action_taken = models.TextField(blank=True)
     reported_by = models.ForeignKey(

@@ -51,7 +51,7 @@ def orders(request, learner_id):
                     stock=form.cleaned_data.get("stock"),
                 )
             except ValidationError as error:
-                add_errors(form, error)
+                add_errors(form, error, {"at": "time"})
             else:
                 messages.success(request, "Order entered.")
                 return redirect("health:orders", learner.pk)
@@ -218,7 +218,7 @@ def record_dose(request, learner_id):
         except PermissionDenied as denied:
             form.add_error(None, str(denied))
         except ValidationError as error:
-            add_errors(form, error)
+            add_errors(form, error, {"at": "time"})
         else:
             note = " (outside the window: flagged)" if dose.outside_window else ""
             messages.success(request, f"{order.drug}: {dose.get_status_display().lower()}{note}.")
@@ -267,7 +267,7 @@ def correct(request, dose_id):
         except PermissionDenied as denied:
             form.add_error(None, str(denied))
         except ValidationError as error:
-            add_errors(form, error)
+            add_errors(form, error, {"at": "time"})
         else:
             messages.success(
                 request, "Entry marked entered in error; the original stays on the record."
@@ -300,7 +300,7 @@ def effect(request, dose_id):
         except PermissionDenied as denied:
             form.add_error(None, str(denied))
         except ValidationError as error:
-            add_errors(form, error)
+            add_errors(form, error, {"at": "time"})
         else:
             messages.success(request, "Effect charted.")
             return redirect("health:mar", dose.learner_id)
@@ -333,7 +333,7 @@ def count(request, order_id):
         except PermissionDenied as denied:
             form.add_error(None, str(denied))
         except ValidationError as error:
-            add_errors(form, error)
+            add_errors(form, error, {"at": "time"})
         else:
             messages.success(request, "Count recorded.")
             return redirect("health:count", order.pk)
@@ -363,7 +363,7 @@ def report_error(request, learner_id):
                 by=request.user, learner=learner, data=form.error_data()
             )
         except ValidationError as problem:
-            add_errors(form, problem)
+            add_errors(form, problem, {"occurred_at": "time"})
         else:
             messages.success(
                 request,

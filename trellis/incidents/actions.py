@@ -12,6 +12,14 @@ from trellis.audit.log import record
 from trellis.credentials.models import Kind as CredentialKind
 from trellis.credentials.models import is_current, latest
 from trellis.incidents.models import (
+    APPROVAL_TIME,
+    CONTACT_TIME,
+    DEBRIEF_DATE,
+    FOLLOW_UP_DUE,
+    INCIDENT_END,
+    INCIDENT_START,
+    RESTRAINT_END,
+    RESTRAINT_START,
     Amendment,
     Debrief,
     EpisodeStaff,
@@ -26,6 +34,7 @@ from trellis.incidents.models import (
 from trellis.incidents.notify import ancestors, notify, supervisors_for
 from trellis.people.access import CHANGE, may, staff_of
 from trellis.people.models import Membership, Role, StaffMember
+from trellis.validators import check
 
 # The report's own fields, in the order the form asks for them; amendments may change these.
 REPORT_FIELDS = [
@@ -68,8 +77,8 @@ def incident_problems(data, *, has_episodes=True) -> dict:
     start, end = data.get("started_at"), data.get("ended_at")
     if start and end and end < start:
         problems["ended_at"] = "The end is before the start."
-    if start and start > timezone.now() + timedelta(minutes=5):
-        problems["started_at"] = "The incident cannot start in the future."
+    check(problems, "started_at", INCIDENT_START, start)
+    check(problems, "ended_at", INCIDENT_END, end)
     if data.get("injuries") and not (data.get("injury_description") or "").strip():
         problems["injury_description"] = "Describe the injuries (and to whom)."
     if data.get("kind") in Incident.RESTRICTIVE:
@@ -89,6 +98,9 @@ def incident_problems(data, *, has_episodes=True) -> dict:
 def episode_problems(data, policy) -> dict:
     problems = {}
     start, end = data.get("started_at"), data.get("ended_at")
+    check(problems, "started_at", RESTRAINT_START, start)
+    check(problems, "ended_at", RESTRAINT_END, end)
+    check(problems, "approved_at", APPROVAL_TIME, data.get("approved_at"))
     if start and end:
         if end <= start:
             problems["ended_at"] = "The restraint must end after it starts."
@@ -430,8 +442,7 @@ def sign_incident(*, by, incident, typed_name, password, comments=""):
 
 def record_guardian_contact(*, by, incident, data):
     _require_change(by, incident)
-    if data["at"] > timezone.now() + timedelta(minutes=5):
-        raise ValidationError({"at": "The contact cannot be in the future."})
+    _raise(check({}, "at", CONTACT_TIME, data["at"]))
     with transaction.atomic():
         contact = GuardianContact.objects.create(incident=incident, recorded_by=by, **data)
         if contact.reached and incident.guardian_notified_at is None:
@@ -448,6 +459,7 @@ def record_guardian_contact(*, by, incident, data):
 
 def add_debrief(*, by, incident, data):
     _require_change(by, incident)
+    _raise(check({}, "held_on", DEBRIEF_DATE, data["held_on"]))
     if data["held_on"] < _local_day(incident):
         raise ValidationError({"held_on": "A debrief cannot be held before the incident."})
     with transaction.atomic():
@@ -463,6 +475,7 @@ def add_debrief(*, by, incident, data):
 
 def add_follow_up(*, by, incident, data):
     _require_change(by, incident)
+    _raise(check({}, "due_on", FOLLOW_UP_DUE, data["due_on"]))
     with transaction.atomic():
         follow_up = FollowUp.objects.create(incident=incident, **data)
         record(

@@ -10,8 +10,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from trellis.accounts.signatures import SignatureForm
+from trellis.forms import clean_day
 from trellis.incidents.actions import episode_problems, incident_problems
 from trellis.incidents.models import (
+    CONTACT_TIME,
+    INCIDENT_DATE,
+    RESTRAINT_START,
     Debrief,
     GuardianContact,
     Incident,
@@ -139,6 +143,9 @@ class ReportForm(forms.Form):
 
     def at(self, day, clock):
         return datetime.combine(day, clock, tzinfo=self.zone) if day and clock else None
+
+    def clean_date(self):
+        return clean_day(self.cleaned_data["date"], self.zone, INCIDENT_DATE)
 
     def report_data(self):
         data = self.cleaned_data
@@ -345,6 +352,9 @@ class EpisodeForm(StaffPickerMixin, forms.Form):
         self.fields["applied_by"].queryset = choices
         self.fields["observed_by"].queryset = choices
 
+    def clean_date(self):
+        return clean_day(self.cleaned_data["date"], self.zone, RESTRAINT_START)
+
     def episode_data(self):
         data = self.cleaned_data
 
@@ -400,6 +410,9 @@ class GuardianContactForm(forms.Form):
         ]
         if guardians:
             self.fields["person"].initial = guardians[0]
+
+    def clean_date(self):
+        return clean_day(self.cleaned_data["date"], self.zone, CONTACT_TIME)
 
     def contact_data(self):
         data = self.cleaned_data

@@ -11,6 +11,18 @@ from django.db.models import Q
 from django.utils import timezone
 
 from trellis.people.models import Learner, Organization, StaffMember
+from trellis.validators import DateRange, NumberRange
+
+# What has happened cannot be in the future (a clock slack for times, today anywhere for dates).
+INCIDENT_DATE = DateRange("Date of the incident", future=False)
+INCIDENT_START = DateRange("Start of the incident", future=False)
+INCIDENT_END = DateRange("End of the incident", future=False)
+RESTRAINT_START = DateRange("Restraint start", future=False)
+RESTRAINT_END = DateRange("Restraint end", future=False)
+APPROVAL_TIME = DateRange("Approval time", future=False)
+CONTACT_TIME = DateRange("Date of the contact", future=False)
+DEBRIEF_DATE = DateRange("Date of the debrief", future=False)
+FOLLOW_UP_DUE = DateRange("Due date", years_ahead=2)
 
 
 def policy_for(model, organization):
@@ -35,14 +47,18 @@ class IncidentPolicy(models.Model):
     )
     restraint_approval_minutes = models.PositiveIntegerField(
         default=15,
+        validators=[NumberRange("Approval after", 1, 240, unit="minutes")],
         help_text="A restraint or seclusion longer than this needs an administrator's approval.",
     )
     guardian_deadline = models.CharField(
         max_length=10, choices=Deadline.choices, default=Deadline.SAME_DAY
     )
-    guardian_deadline_hours = models.PositiveIntegerField(default=24)
+    guardian_deadline_hours = models.PositiveIntegerField(
+        default=24, validators=[NumberRange("Guardian deadline", 1, 168, unit="hours")]
+    )
     repeated_restraint_count = models.PositiveIntegerField(
         default=3,
+        validators=[NumberRange("Repeated-restraint alert", 1, 100)],
         help_text=(
             "Alert when a learner is restrained or secluded more than this many times in 30 days."
         ),
@@ -79,8 +95,10 @@ class LearnerServiceStatus(models.Model):
 
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="service_statuses")
     status = models.CharField(max_length=12, choices=Status.choices)
-    starts_on = models.DateField()
-    ends_on = models.DateField(null=True, blank=True)
+    starts_on = models.DateField(validators=[DateRange("Start of the status", years_ahead=2)])
+    ends_on = models.DateField(
+        null=True, blank=True, validators=[DateRange("End of the status", years_ahead=10)]
+    )
 
     class Meta:
         ordering = ["-starts_on"]
@@ -138,8 +156,8 @@ class Incident(models.Model):
     learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="incidents")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField("type", max_length=12, choices=Kind.choices)
-    started_at = models.DateTimeField("start")
-    ended_at = models.DateTimeField("end")
+    started_at = models.DateTimeField("start", validators=[INCIDENT_START])
+    ended_at = models.DateTimeField("end", validators=[INCIDENT_END])
     location = models.CharField(max_length=120)
     staff_involved = models.ManyToManyField(
         StaffMember, related_name="incidents_involved", blank=True
@@ -258,8 +276,8 @@ class RestraintEpisode(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="episodes")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     technique = models.CharField("technique, in plain words", max_length=300)
-    started_at = models.DateTimeField("restraint start")
-    ended_at = models.DateTimeField("restraint end")
+    started_at = models.DateTimeField("restraint start", validators=[RESTRAINT_START])
+    ended_at = models.DateTimeField("restraint end", validators=[RESTRAINT_END])
     duration_ms = models.PositiveBigIntegerField(editable=False)
     monitoring = models.TextField("monitoring during it", blank=True)
     release_criteria = models.TextField(blank=True)
@@ -269,7 +287,9 @@ class RestraintEpisode(models.Model):
         blank=True,
         help_text="Needed when it runs longer than the organization's limit.",
     )
-    approved_at = models.DateTimeField("approved at", null=True, blank=True)
+    approved_at = models.DateTimeField(
+        "approved at", null=True, blank=True, validators=[APPROVAL_TIME]
+    )
 
     class Meta:
         ordering = ["started_at"]
@@ -317,7 +337,7 @@ class GuardianContact(models.Model):
         WRITTEN = "written", "Written notice (letter)"
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="contacts")
-    at = models.DateTimeField("date and time")
+    at = models.DateTimeField("date and time", validators=[CONTACT_TIME])
     method = models.CharField(max_length=10, choices=Method.choices)
     person = models.CharField("person contacted", max_length=120)
     reached = models.BooleanField("reached / confirmed", default=False)
@@ -341,7 +361,7 @@ class Debrief(models.Model):
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="debriefs")
     kind = models.CharField(max_length=8, choices=Kind.choices)
-    held_on = models.DateField()
+    held_on = models.DateField(validators=[DEBRIEF_DATE])
     participants = models.CharField(max_length=300)
     summary = models.TextField(help_text="What was learned and what will change.")
     recorded_by = models.ForeignKey(
@@ -360,7 +380,7 @@ class FollowUp(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="follow_ups")
     action = models.CharField(max_length=300)
     owner = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
-    due_on = models.DateField()
+    due_on = models.DateField(validators=[FOLLOW_UP_DUE])
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

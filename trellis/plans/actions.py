@@ -15,6 +15,7 @@ from django.utils import timezone
 from trellis.audit.log import record
 from trellis.plans.access import editable_organizations, may_write_plans
 from trellis.plans.models import (
+    STATE_CHANGE_DATE,
     AbcOption,
     BehaviorDefinition,
     Goal,
@@ -24,6 +25,7 @@ from trellis.plans.models import (
     Target,
     TargetStateChange,
 )
+from trellis.validators import check
 
 PLAN_FIELDS = ("kind", "tier", "title", "settings", "summary", "starts_on", "ends_on")
 GOAL_FIELDS = (
@@ -84,6 +86,11 @@ def for_list_editors(organization_of):
         return run
 
     return decorate
+
+
+def _raise_problems(problems):
+    if problems:
+        raise ValidationError(problems)
 
 
 def _require_draft(plan):
@@ -236,6 +243,7 @@ def add_target(user, goal, *, state=Target.State.BASELINE, on=None, **fields):
     if goal.plan.status == Plan.Status.SUPERSEDED:
         raise ValidationError({"__all__": "This plan version was superseded."})
     on = on or timezone.localdate()
+    _raise_problems(check({}, "on", STATE_CHANGE_DATE, on))
     target = Target(goal=goal, state=state, state_since=on)
     fields.setdefault("order", goal.targets.count())
     _set(target, TARGET_FIELDS, fields)
@@ -274,6 +282,7 @@ def change_target_state(user, target, *, to_state, on=None, reason=""):
     if to_state == target.state:
         raise ValidationError({"to_state": "The target is in this state already."})
     on = on or timezone.localdate()
+    _raise_problems(check({}, "on", STATE_CHANGE_DATE, on))
     change = TargetStateChange.objects.create(
         target=target,
         from_state=target.state,

@@ -50,15 +50,8 @@ SETTING_FIELDS = {
     "probe_unit": ("unit", {Measure.PROBE}),
     "rating_rows": ("rows", {Measure.RATING}),
 }
-# When a setting problem is reported, the field it belongs to.
-PROBLEM_FIELD = {
-    Measure.FREQUENCY: "session_minutes",
-    Measure.TRIALS: "trials_per_session",
-    Measure.TASK_ANALYSIS: "steps",
-    Measure.PROBE: "probe_seconds",
-    Measure.RATING: "rating_rows",
-    **{m: "interval_seconds" for m in INTERVAL_MEASURES},
-}
+# The form field of each setting (clean_measure_settings names the setting that is wrong).
+SETTING_FIELD = {key: name for name, (key, _) in SETTING_FIELDS.items()}
 
 
 class GoalForm(forms.ModelForm):
@@ -66,7 +59,7 @@ class GoalForm(forms.ModelForm):
         choices=[(u, u.replace("_", " ")) for u in RATE_UNITS], required=False
     )
     session_minutes = forms.FloatField(
-        required=False, min_value=0.1, help_text="Interval measures; optional for frequency."
+        required=False, help_text="Interval measures; optional for frequency."
     )
     interval_seconds = forms.IntegerField(required=False, min_value=1)
     trials_per_session = forms.IntegerField(required=False, min_value=1)
@@ -125,7 +118,8 @@ class GoalForm(forms.ModelForm):
         try:
             data["measure_settings"] = clean_measure_settings(measure, raw)
         except ValidationError as error:
-            self.add_error(PROBLEM_FIELD.get(measure, "measure"), error.messages)
+            for key, messages in error.message_dict.items():
+                self.add_error(SETTING_FIELD.get(key, "measure"), messages)
         return data
 
     def _post_clean(self):

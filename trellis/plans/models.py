@@ -14,6 +14,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from trellis.people.models import Learner, Organization
+from trellis.validators import DateRange, NumberRange
+
+# Goal and baseline values are counts, percents, scores, rates or milliseconds (a day's).
+GOAL_VALUE_MAX = 100_000_000
+# A target moves to a state on a day that has come (mastery is seen, not foreseen).
+STATE_CHANGE_DATE = DateRange("Date of the change", future=False)
 
 DEFAULT_PROMPT_LEVELS = [
     {"code": "independent", "label": "Independent"},
@@ -194,8 +200,12 @@ class Plan(models.Model):
         blank=True,
         help_text="The plan's text: strategies, crisis steps, accommodations (shown offline).",
     )
-    starts_on = models.DateField(null=True, blank=True)
-    ends_on = models.DateField(null=True, blank=True)
+    starts_on = models.DateField(
+        null=True, blank=True, validators=[DateRange("Start of the plan", years_ahead=5)]
+    )
+    ends_on = models.DateField(
+        null=True, blank=True, validators=[DateRange("End of the plan", years_ahead=10)]
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     # All versions of one plan share a lineage; version counts 1, 2, 3… within it.
     lineage = models.UUIDField(default=uuid.uuid4, editable=False)
@@ -307,9 +317,15 @@ class Goal(models.Model):
     name = models.CharField(max_length=120, help_text="Short name shown on the collection screen.")
     statement = models.TextField(help_text="The goal as written in the plan.")
     baseline = models.TextField(blank=True, help_text="The present level, in words.")
-    baseline_value = models.FloatField(null=True, blank=True)
-    goal_value = models.FloatField(null=True, blank=True)
-    goal_date = models.DateField(null=True, blank=True)
+    baseline_value = models.FloatField(
+        null=True, blank=True, validators=[NumberRange("Baseline value", 0, GOAL_VALUE_MAX)]
+    )
+    goal_value = models.FloatField(
+        null=True, blank=True, validators=[NumberRange("Goal value", 0, GOAL_VALUE_MAX)]
+    )
+    goal_date = models.DateField(
+        null=True, blank=True, validators=[DateRange("Goal date", years_ahead=10)]
+    )
     direction = models.CharField(
         max_length=10, choices=Direction.choices, default=Direction.INCREASE
     )
@@ -362,14 +378,20 @@ class Target(models.Model):
     name = models.CharField(max_length=200)
     order = models.PositiveIntegerField(default=0)
     state = models.CharField(max_length=12, choices=State.choices, default=State.BASELINE)
-    state_since = models.DateField(null=True, blank=True)
+    state_since = models.DateField(
+        null=True, blank=True, validators=[STATE_CHANGE_DATE]
+    )
     # Mastery criterion: at least `mastery_percent` % `mastery_basis` across
     # `mastery_sessions` consecutive sessions (default ≥ 80 % independent across 3).
-    mastery_percent = models.PositiveSmallIntegerField(default=80)
+    mastery_percent = models.PositiveSmallIntegerField(
+        default=80, validators=[NumberRange("Mastery percent", 1, 100)]
+    )
     mastery_basis = models.CharField(
         max_length=12, choices=Basis.choices, default=Basis.INDEPENDENT
     )
-    mastery_sessions = models.PositiveSmallIntegerField(default=3)
+    mastery_sessions = models.PositiveSmallIntegerField(
+        default=3, validators=[NumberRange("Consecutive sessions", 1, 20)]
+    )
 
     class Meta:
         ordering = ["goal", "order", "pk"]
@@ -384,14 +406,6 @@ class Target(models.Model):
             f"{self.mastery_sessions} consecutive sessions"
         )
 
-    def clean(self):
-        errors = {}
-        if not 1 <= self.mastery_percent <= 100:
-            errors["mastery_percent"] = "Give a percent between 1 and 100."
-        if not 1 <= self.mastery_sessions <= 20:
-            errors["mastery_sessions"] = "Give between 1 and 20 consecutive sessions."
-        if errors:
-            raise ValidationError(errors)
 
 
 class TargetStateChange(models.Model):
@@ -400,7 +414,7 @@ class TargetStateChange(models.Model):
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="state_changes")
     from_state = models.CharField(max_length=12, choices=Target.State.choices, blank=True)
     to_state = models.CharField(max_length=12, choices=Target.State.choices)
-    on = models.DateField()
+    on = models.DateField(validators=[STATE_CHANGE_DATE])
     changed_by = models.ForeignKey(
         django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -426,7 +440,7 @@ class Phase(models.Model):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="phases")
     kind = models.CharField(max_length=15, choices=Kind.choices)
     label = models.CharField(max_length=120, blank=True)
-    starts_on = models.DateField()
+    starts_on = models.DateField(validators=[DateRange("Start of the phase", years_ahead=1)])
 
     class Meta:
         ordering = ["goal", "starts_on", "pk"]

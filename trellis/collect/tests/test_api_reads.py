@@ -70,7 +70,17 @@ def test_a_session_for_another_learner_is_refused(client, world):
     body = {"learner": world.classmate.pk, "goals": [theirs.pk], "started_at": AT.isoformat()}
     assert post(client, "/api/v1/sessions", body).status_code == 404
     mine = make_goal(world, world.own_learner)
+    # Another caseload's goal is as unknown as a goal that does not exist (issue 12: answered
+    # 422 "not current goals", a schema-valid request refused as if it were malformed).
     body = {"learner": world.own_learner.pk, "goals": [theirs.pk], "started_at": AT.isoformat()}
+    assert post(client, "/api/v1/sessions", body).status_code == 404
+    body["goals"] = [10**6]
+    assert post(client, "/api/v1/sessions", body).status_code == 404
+    # A goal the user sees that is not a current goal of this learner is a 422 naming goals.
+    draft = make_goal(world, world.own_learner)
+    draft.plan.status = "draft"
+    draft.plan.save()
+    body["goals"] = [draft.pk]
     response = post(client, "/api/v1/sessions", body)
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "goals"]
@@ -91,7 +101,7 @@ def test_a_session_body_without_goals_names_the_field(client, world):
 
 def test_a_second_observer_records_a_linked_but_separate_session(client, world):
     goal = make_goal(world, world.own_learner)
-    primary = make_session(world, world.own_learner, [goal], by=world.assistant)
+    primary = make_session(world, world.own_learner, [goal], by=world.assistant, started_at=AT)
     client.force_login(world.supervisor)
     body = {
         "learner": world.own_learner.pk,
@@ -108,7 +118,7 @@ def test_a_second_observer_records_a_linked_but_separate_session(client, world):
 
 def test_a_session_shows_its_events_with_voids_as_stored(client, world):
     goal = make_goal(world, world.own_learner)
-    session = make_session(world, world.own_learner, [goal], by=world.assistant)
+    session = make_session(world, world.own_learner, [goal], by=world.assistant, started_at=AT)
     client.force_login(world.assistant)
     tap = str(uuid.uuid4())
     events = [
@@ -205,7 +215,7 @@ def test_a_group_session_takes_goals_of_each_learner_in_the_group(client, world)
 
 def test_a_full_batch_of_a_thousand_is_accepted(client, world):
     goal = make_goal(world, world.own_learner)
-    session = make_session(world, world.own_learner, [goal], by=world.assistant)
+    session = make_session(world, world.own_learner, [goal], by=world.assistant, started_at=AT)
     client.force_login(world.assistant)
     events = [
         {

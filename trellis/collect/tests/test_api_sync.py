@@ -39,7 +39,7 @@ def event(session, goal, kind="count", value=None, **fields):
 def counting(world, client):
     """The assistant counts call-outs for her own learner."""
     goal = make_goal(world, world.own_learner, "frequency")
-    session = make_session(world, world.own_learner, [goal], by=world.assistant)
+    session = make_session(world, world.own_learner, [goal], by=world.assistant, started_at=AT)
     client.force_login(world.assistant)
     return session, goal
 
@@ -89,12 +89,14 @@ def test_it_rejects_events_for_other_caseloads(client, world):
     # The other assistant's session for her own learner; our assistant tries to write to it,
     # and then to a session of her own that names the other learner's goal.
     theirs = make_goal(world, world.classmate)
-    their_session = make_session(world, world.classmate, [theirs], by=world.other_assistant)
+    their_session = make_session(
+        world, world.classmate, [theirs], by=world.other_assistant, started_at=AT
+    )
     client.force_login(world.assistant)
     results = sync(client, [event(their_session, theirs)]).json()["results"]
     assert results[0]["status"] == "rejected"
     assert "session" in results[0]["reason"]
-    sneaky = make_session(world, world.classmate, [theirs], by=world.assistant)
+    sneaky = make_session(world, world.classmate, [theirs], by=world.assistant, started_at=AT)
     results = sync(client, [event(sneaky, theirs)]).json()["results"]
     assert results[0]["status"] == "rejected"
     assert "caseload" in results[0]["reason"]
@@ -152,7 +154,7 @@ def test_odd_values_are_rejected_never_a_500(client, counting):
 
 def test_a_trial_with_a_prompt_outside_the_hierarchy_is_rejected(client, world):
     goal = make_goal(world, world.own_learner, "trials", targets=["ball", "cup"])
-    session = make_session(world, world.own_learner, [goal], by=world.assistant)
+    session = make_session(world, world.own_learner, [goal], by=world.assistant, started_at=AT)
     client.force_login(world.assistant)
     ball, cup = goal.targets.all()
     results = sync(
@@ -173,7 +175,7 @@ def test_a_trial_with_a_prompt_outside_the_hierarchy_is_rejected(client, world):
 
 def test_a_void_must_name_an_event_of_the_same_session(client, world, counting):
     session, goal = counting
-    other = make_session(world, world.own_learner, [goal], by=world.assistant)
+    other = make_session(world, world.own_learner, [goal], by=world.assistant, started_at=AT)
     tap = event(session, goal)
     elsewhere = event(other, goal)
     sync(client, [tap, elsewhere])

@@ -25,7 +25,7 @@ def send(world, session, goal, kind, values, **extra):
                 "goal": goal.pk,
                 "kind": kind,
                 "value": value,
-                "recorded_at": AT + timedelta(seconds=i),
+                "recorded_at": session.started_at + timedelta(seconds=i),
             }
             | extra
         )
@@ -38,7 +38,9 @@ def test_each_goal_is_summarized_and_untracked_goals_say_so(world):
     trials = make_goal(world, world.own_learner, "trials", targets=["cup", "ball"])
     count = make_goal(world, world.own_learner, "frequency")
     zero = make_goal(world, world.own_learner, "frequency", name="Zero")
-    session = make_session(world, world.own_learner, [trials, count, zero], by=world.assistant)
+    session = make_session(
+        world, world.own_learner, [trials, count, zero], by=world.assistant, started_at=AT
+    )
     cup = trials.targets.get(name="cup")
     sent = send(
         world,

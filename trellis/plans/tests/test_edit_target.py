@@ -61,7 +61,7 @@ def test_a_wrong_value_names_the_field_and_keeps_the_other_input(client, world, 
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Mastery sessions: Give between 1 and 20 consecutive sessions." in page
+    assert "Mastery sessions: Consecutive sessions must be from 1 to 20." in page
     assert 'value="cup (red)"' in page  # the new name is still in the form
     assert "<details open>" in page  # the form with the problem is open
     cup.refresh_from_db()

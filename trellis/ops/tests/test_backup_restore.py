@@ -14,6 +14,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from trellis.audit.models import AuditEntry
 from trellis.testing import make_dose, make_goal, make_incident, make_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -67,6 +68,7 @@ def backup(settings, tmp_path):
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite backup")
 def test_a_sqlite_backup_restores_into_a_fresh_file(records, settings, tmp_path):
+    entries = AuditEntry.objects.count()
     said, folder = backup(settings, tmp_path)
     (path,) = folder.iterdir()
     assert re.fullmatch(r"trellis-\d{8}-\d{6}\.sqlite3", path.name)
@@ -75,7 +77,7 @@ def test_a_sqlite_backup_restores_into_a_fresh_file(records, settings, tmp_path)
 
     fresh = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
     restored = trellis("restore", str(path), "--noinput", database_url=fresh)
-    assert "audit chain intact" in restored
+    assert f"audit chain intact, {entries} entries" in restored
     assert "Audit chain intact" in trellis("audit", "verify", database_url=fresh)
     assert json.loads(trellis("shell", "-v0", "-c", EVERY_RECORD, database_url=fresh)) == records
 
@@ -83,6 +85,7 @@ def test_a_sqlite_backup_restores_into_a_fresh_file(records, settings, tmp_path)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL backup")
 @pytest.mark.skipif(not shutil.which("pg_dump"), reason="pg_dump is not installed")
 def test_a_postgresql_backup_restores_into_a_fresh_database(records, settings, tmp_path):
+    entries = AuditEntry.objects.count()
     said, folder = backup(settings, tmp_path)
     (path,) = folder.iterdir()
     assert re.fullmatch(r"trellis-\d{8}-\d{6}\.dump", path.name)
@@ -97,7 +100,7 @@ def test_a_postgresql_backup_restores_into_a_fresh_database(records, settings, t
     try:
         restored = trellis("restore", str(path), "--noinput", database_url=fresh)
         assert "pg_restore" in restored and "--clean --if-exists" in restored
-        assert "audit chain intact" in restored
+        assert f"audit chain intact, {entries} entries" in restored
         assert json.loads(trellis("shell", "-v0", "-c", EVERY_RECORD, database_url=fresh)) == (
             records
         )

@@ -10,7 +10,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from trellis.api import api
@@ -99,6 +101,18 @@ def assistants_token(world):
     return create_token(world.assistant)[1]
 
 
+@pytest.fixture
+def wsgi_in_the_test_transaction():
+    """Requests sent straight to the WSGI app end with Django closing the database connection
+    (request_finished), which on PostgreSQL is the test's own, in its transaction; Django's
+    test Client keeps it open the same way."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(
     max_examples=int(os.environ.get("TRELLIS_SCHEMATHESIS_EXAMPLES", 25)),
@@ -108,7 +122,7 @@ def assistants_token(world):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_schemathesis_finds_nothing(case, assistants_token):
+def test_schemathesis_finds_nothing(case, assistants_token, wsgi_in_the_test_transaction):
     case.call_and_validate(headers={"Authorization": f"Bearer {assistants_token}"})
 
 

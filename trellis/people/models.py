@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from trellis.validators import DateRange
+
 
 class Organization(models.Model):
     """A node of the organization tree: district → school, or agency → program/clinic."""
@@ -165,7 +167,7 @@ class Learner(models.Model):
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     preferred_name = models.CharField(max_length=100, blank=True)
-    birth_date = models.DateField()
+    birth_date = models.DateField(validators=[DateRange("Birth date", future=False)])
     grade = models.CharField(max_length=20, blank=True, help_text="Grade level (school).")
     program = models.CharField(max_length=120, blank=True, help_text="Program (clinic).")
     local_id = models.CharField("local ID", max_length=40, blank=True)
@@ -200,10 +202,6 @@ class Learner(models.Model):
         today = date.today()
         born = self.birth_date
         return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-    def clean(self):
-        if self.birth_date and self.birth_date > date.today():
-            raise ValidationError({"birth_date": "The birth date cannot be in the future."})
 
     def active_assignments(self, on=None):
         return self.assignments.active(on).select_related("staff__user")

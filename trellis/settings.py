@@ -18,6 +18,16 @@ DATA_DIR = Path(env_str("TRELLIS_DATA_DIR", str(PACKAGE_DIR.parent / "data"))).r
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY") or kept_secret(DATA_DIR)
+# The audit chain's HMAC key and the file of signed checkpoints of its newest entry: both outside
+# the database, so someone who can write to the database can neither rebuild the chain after an
+# edit nor cut its newest entries unseen. Production puts them on another volume
+# (TRELLIS_AUDIT_KEY_FILE, TRELLIS_AUDIT_CHECKPOINTS).
+AUDIT_KEY = env_str("TRELLIS_AUDIT_KEY") or kept_secret(DATA_DIR, "audit_key")
+AUDIT_CHECKPOINTS = Path(
+    env_str("TRELLIS_AUDIT_CHECKPOINTS", str(DATA_DIR / "audit-checkpoints.jsonl"))
+)
+# A web process writes a checkpoint at most this often (0: only `trellis audit checkpoint`).
+AUDIT_CHECKPOINT_MINUTES = env_int("TRELLIS_AUDIT_CHECKPOINT_MINUTES", 10)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -97,6 +107,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend with a flush that steps around the audit log's triggers.
+    DATABASES["default"]["ENGINE"] = "trellis.audit.sqlite_backend"
     # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at the start
     # of a transaction, so two writers queue instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {
@@ -126,6 +138,8 @@ PASSWORD_HASHERS = [
 # sensitive actions ask again after TWO_FACTOR_RECENT.
 OTP_TOTP_ISSUER = "Trellis"
 TWO_FACTOR_RECENT = timedelta(minutes=env_int("TRELLIS_TWO_FACTOR_RECENT_MINUTES", 10))
+# Emergency access to a learner outside one's caseload (people/emergency.py) lasts this long.
+EMERGENCY_ACCESS_MINUTES = env_int("TRELLIS_EMERGENCY_ACCESS_MINUTES", 30)
 
 # NIST SP 800-63B: length over composition rules, a check against common passwords, no forced
 # periodic change. Long passphrases are welcome (Django accepts any length).
@@ -158,6 +172,8 @@ AXES_VERBOSE = False
 
 # Idle logoff: a shared tablet left on a desk must not stay signed in.
 IDLE_TIMEOUT = timedelta(minutes=env_int("TRELLIS_IDLE_MINUTES", 15))
+# A reset link works for an hour (and once: it is spent when the password changes).
+PASSWORD_RESET_TIMEOUT = 3600
 SESSION_COOKIE_AGE = env_int("TRELLIS_SESSION_HOURS", 12) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

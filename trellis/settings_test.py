@@ -9,3 +9,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Checkpoints only where a test writes one (trellis/audit/tests).
+AUDIT_CHECKPOINT_MINUTES = 0

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 
 from trellis.audit.models import AuditEntry
 
@@ -19,12 +20,16 @@ class AuditFilterForm(forms.Form):
             self.add_error("until", "The end date is before the start date.")
         return data
 
-    def filter(self, entries):
+    def filter(self, entries, learners):
+        """`learners`: those the reader may see, matched by name where an entry has only an id."""
         data = self.cleaned_data
         if data.get("actor"):
             entries = entries.filter(actor_label__icontains=data["actor"])
         if data.get("learner"):
-            entries = entries.filter(learner_label__icontains=data["learner"])
+            named = learners.search(data["learner"]).values("pk")
+            entries = entries.filter(
+                Q(learner_label__icontains=data["learner"]) | Q(learner_id__in=named)
+            )
         if data.get("action"):
             entries = entries.filter(action__startswith=data["action"])
         if data.get("result"):

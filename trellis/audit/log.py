@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from trellis.audit.models import AuditEntry
+from trellis.audit.checkpoint import ForgedCheckpoint, newest_checkpoint
+from trellis.audit.models import AuditEntry, hmac_pads
 
 GENESIS = "0" * 64
 # Any constant: PostgreSQL advisory lock that serializes appends so the chain stays a chain.
@@ -62,7 +63,9 @@ def record(action, *, learner=None, obj=None, result="ok", detail=None, user=Non
         actor_label=actor_label,
         action=action,
         learner_id=learner.pk if learner is not None else None,
-        learner_label=str(learner) if learner is not None else "",
+        # A denial keeps the id only: the person refused may not see the name, and the log
+        # must not tell it to anyone who reads entries about their own actions.
+        learner_label=str(learner) if learner is not None and result != "denied" else "",
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         result=result,
@@ -102,14 +105,15 @@ _FIELDS = [
 # Two statements sent as one simple query: PostgreSQL runs them as one transaction (or inside
 # the caller's), and READ COMMITTED gives each statement its own snapshot, so the INSERT, which
 # starts after the lock is granted, sees the entry its previous holder committed. The hash is
-# AuditEntry.compute_hash (sha256 of the previous hash + the canonical JSON made in Python)
-# computed where the previous hash is read. One round trip instead of five (BEGIN, lock, read
+# AuditEntry.compute_hash (HMAC-SHA256 of the previous hash + the canonical JSON made in Python,
+# as RFC 2104 writes it with the key's two pads, which PostgreSQL gets as parameters) computed
+# where the previous hash is read. One round trip instead of five (BEGIN, lock, read
 # the last hash, INSERT, COMMIT): the audit entry was the most expensive part of a page read.
 _APPEND = f"""
 SELECT pg_advisory_xact_lock({_CHAIN_LOCK});
 INSERT INTO {AuditEntry._meta.db_table} ({", ".join(f.column for f in _FIELDS)}, prev_hash, hash)
 SELECT {", ".join(["%s"] * len(_FIELDS))}, head.hash,
-       encode(sha256(convert_to(head.hash || %s, 'UTF8')), 'hex')
+       encode(sha256(%s::bytea || sha256(%s::bytea || convert_to(head.hash || %s, 'UTF8'))), 'hex')
 FROM (SELECT COALESCE(({_LAST_HASH}), %s) AS hash) AS head
 RETURNING id, prev_hash, hash
 """
@@ -125,7 +129,8 @@ def _one_statement():
 def _append_in_one_round_trip(entry):
     params = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in _FIELDS]
     with connection.cursor() as cursor:
-        cursor.execute(_APPEND, [*params, entry.canonical(), GENESIS])
+        inner, outer = hmac_pads()
+        cursor.execute(_APPEND, [*params, outer, inner, entry.canonical(), GENESIS])
         cursor.nextset()  # past the lock's result to the INSERT's
         entry.pk, entry.prev_hash, entry.hash = cursor.fetchone()
     entry._state.adding = False
@@ -137,22 +142,43 @@ class ChainReport:
     checked: int
     broken_at: int | None = None
     problem: str = ""
+    checkpoint: object = None
+    # Only the newest entries are missing (the chain itself holds): a truncation, or a restore
+    # of a backup older than the newest checkpoint.
+    cut_short: bool = False
 
     @property
     def ok(self):
-        return self.broken_at is None
+        return not self.problem
 
 
 def verify_chain(batch_size=5000) -> ChainReport:
-    """Recompute every entry's hash in order; report the first entry that does not fit."""
+    """Recompute every entry's keyed hash in order and report the first entry that does not
+    fit; then check that the entry of the newest signed checkpoint is still there, unchanged."""
+    try:
+        checkpoint = newest_checkpoint()
+    except ForgedCheckpoint as forged:
+        return ChainReport(0, problem=f"a checkpoint was forged or damaged: {forged}")
     previous = GENESIS
     checked = 0
+    anchored = checkpoint is None
     entries = AuditEntry.objects.order_by("id")
     for entry in entries.iterator(chunk_size=batch_size):
         if entry.prev_hash != previous:
             return ChainReport(checked, entry.pk, "the entry before it was changed or removed")
         if entry.compute_hash() != entry.hash:
-            return ChainReport(checked, entry.pk, "its content was changed")
+            return ChainReport(checked, entry.pk, "its content was changed or its hash rebuilt")
         previous = entry.hash
         checked += 1
-    return ChainReport(checked)
+        if checkpoint and entry.pk == checkpoint.entry_id:
+            anchored = entry.hash == checkpoint.entry_hash and checked == checkpoint.count
+    if not anchored:
+        return ChainReport(
+            checked,
+            checkpoint.entry_id,
+            f"the newest entries were removed: the checkpoint of {checkpoint.at} names entry "
+            f"{checkpoint.entry_id} as number {checkpoint.count}, which is gone or different",
+            checkpoint,
+            cut_short=True,
+        )
+    return ChainReport(checked, checkpoint=checkpoint)

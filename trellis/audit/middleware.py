@@ -1,4 +1,9 @@
+import logging
+
+from trellis.audit.checkpoint import write_checkpoint_when_due
 from trellis.audit.log import AuditContext, reset_context, set_context
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request):
@@ -19,3 +24,8 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             reset_context(token)
+            try:
+                write_checkpoint_when_due()
+            except Exception:
+                # A full disk must not fail the request; verify reports the gap.
+                logger.exception("could not write the audit checkpoint")

@@ -2,14 +2,64 @@
 
 Entries keep actor and subject apart and snapshot readable labels, so they survive the deletion of
 the user or learner they name (the ids are plain integers, not foreign keys). Each entry carries
-the hash of the one before it: changing or removing an entry breaks the chain, and
-`trellis audit verify` finds where. On PostgreSQL a trigger refuses UPDATE and DELETE.
+the hash of the one before it, keyed with HMAC-SHA256 by `settings.AUDIT_KEY`, which lives outside
+the database: changing or removing an entry breaks the chain, `trellis audit verify` finds where,
+and nobody without the key can rebuild the chain after an edit. Triggers refuse UPDATE and DELETE
+(PostgreSQL: migration 0002; SQLite: 0004).
 """
 
 import hashlib
+import hmac
 import json
+from functools import cache
 
+from django.conf import settings
 from django.db import models
+
+
+def chain_hash(prev_hash: str, canonical: str) -> str:
+    """HMAC-SHA256 of an entry's canonical content after the previous entry's hash."""
+    return hmac.new(_key(), (prev_hash + canonical).encode(), hashlib.sha256).hexdigest()
+
+
+def _key() -> bytes:
+    return settings.AUDIT_KEY.encode()
+
+
+@cache
+def _pads(key: bytes) -> tuple[bytes, bytes]:
+    block = hashlib.sha256(key).digest() if len(key) > 64 else key
+    block = block.ljust(64, b"\0")
+    return bytes(b ^ 0x36 for b in block), bytes(b ^ 0x5C for b in block)
+
+
+def hmac_pads() -> tuple[bytes, bytes]:
+    """The key XOR-ed with HMAC's inner and outer pads (RFC 2104), so SQL can compute the same
+    HMAC with two sha256 calls: sha256(outer || sha256(inner || message))."""
+    return _pads(_key())
+
+
+def canonical_content(entry) -> str:
+    """An entry's content as canonical JSON (ASCII), the part of its hash after the previous
+    entry's hash. Takes any object with the entry's fields (migrations pass historical ones)."""
+    content = {
+        name: getattr(entry, name)
+        for name in (
+            "request_id",
+            "actor_id",
+            "actor_label",
+            "action",
+            "learner_id",
+            "learner_label",
+            "object_type",
+            "object_id",
+            "result",
+            "ip",
+            "detail",
+        )
+    }
+    content["at"] = entry.at.isoformat()
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
 
 
 class AppendOnly(Exception):
@@ -68,23 +118,7 @@ class AuditEntry(models.Model):
         raise AppendOnly("The audit log cannot be deleted.")
 
     def compute_hash(self) -> str:
-        return hashlib.sha256((self.prev_hash + self.canonical()).encode()).hexdigest()
+        return chain_hash(self.prev_hash, self.canonical())
 
     def canonical(self) -> str:
-        """The entry's content as canonical JSON (ASCII), the part of its hash after the
-        previous entry's hash."""
-        content = {
-            "at": self.at.isoformat(),
-            "request_id": self.request_id,
-            "actor_id": self.actor_id,
-            "actor_label": self.actor_label,
-            "action": self.action,
-            "learner_id": self.learner_id,
-            "learner_label": self.learner_label,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "result": self.result,
-            "ip": self.ip,
-            "detail": self.detail,
-        }
-        return json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+        return canonical_content(self)

@@ -7,22 +7,39 @@ from django.shortcuts import render
 from trellis.audit.forms import AuditFilterForm
 from trellis.audit.log import record
 from trellis.audit.models import AuditEntry
-from trellis.people.access import is_program_admin, staff_of
-from trellis.people.models import Learner, Membership, Role
+from trellis.people.access import is_program_admin
+from trellis.people.models import Learner, Membership
+from trellis.people.staffing import administered_organizations
+
+
+def administered_learners(user):
+    return Learner.objects.filter(organization__in=administered_organizations(user))
 
 
 def entries_visible_to(user):
-    """A program admin reads entries about their organizations' learners and staff."""
+    """A program admin reads the entries about their organizations' learners, and the entries
+    about no learner written by their organizations' staff. An entry about a learner shows only
+    to the admins of that learner's organization, whoever wrote it."""
     if user.is_superuser:
         return AuditEntry.objects.all()
-    staff = staff_of(user)
-    learner_ids = Learner.objects.visible_to(user).values("pk")
-    in_orgs = Q(pk__in=[])
-    admin_of = staff.memberships.filter(role=Role.PROGRAM_ADMIN)
-    for path in admin_of.values_list("organization__path", flat=True):
-        in_orgs |= Q(organization__path__startswith=path)
-    org_users = Membership.objects.filter(in_orgs).values("staff__user_id")
-    return AuditEntry.objects.filter(Q(learner_id__in=learner_ids) | Q(actor_id__in=org_users))
+    organizations = administered_organizations(user)
+    org_users = Membership.objects.filter(organization__in=organizations).values("staff__user_id")
+    return AuditEntry.objects.filter(
+        Q(learner_id__in=administered_learners(user).values("pk"))
+        | Q(learner_id__isnull=True, actor_id__in=org_users)
+    )
+
+
+def with_learner_names(entries, user):
+    """Denials store the learner's id, not the name: show the name to an admin who may see it."""
+    missing = {e.learner_id for e in entries if e.learner_id and not e.learner_label}
+    names = {
+        learner.pk: str(learner) for learner in administered_learners(user).filter(pk__in=missing)
+    }
+    for entry in entries:
+        if entry.learner_id and not entry.learner_label:
+            entry.learner_label = names.get(entry.learner_id, f"learner #{entry.learner_id}")
+    return entries
 
 
 @login_required
@@ -33,8 +50,9 @@ def audit_log(request):
     form = AuditFilterForm(request.GET or None)
     entries = entries_visible_to(request.user)
     if form.is_valid():
-        entries = form.filter(entries)
+        entries = form.filter(entries, administered_learners(request.user))
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    with_learner_names(page.object_list, request.user)
     record("audit.view", detail={"filters": {k: v for k, v in request.GET.items() if v}})
     query = request.GET.copy()
     query.pop("page", None)

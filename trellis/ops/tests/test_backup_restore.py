@@ -36,10 +36,15 @@ EVERY_RECORD = (
 )
 
 
-def trellis(*args, database_url):
+def trellis(*args, database_url, **extra_env):
     """The `trellis` command on another database of this installation (same data folder, so
     the same keys)."""
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "trellis.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "trellis.settings",
+        **extra_env,
+    }
     done = subprocess.run(
         [sys.executable, "-m", "trellis", *args], env=env, capture_output=True, text=True
     )
@@ -80,6 +85,28 @@ def test_a_sqlite_backup_restores_into_a_fresh_file(records, settings, tmp_path)
     assert f"audit chain intact, {entries} entries" in restored
     assert "Audit chain intact" in trellis("audit", "verify", database_url=fresh)
     assert json.loads(trellis("shell", "-v0", "-c", EVERY_RECORD, database_url=fresh)) == records
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite backup")
+def test_a_backup_older_than_the_newest_checkpoint_restores_with_a_warning(
+    records, settings, tmp_path
+):
+    """The entries written after the backup are lost with it: the restore says so, records the
+    restore, and anchors the log again, so the next verify passes."""
+    from trellis.audit.checkpoint import write_checkpoint
+    from trellis.audit.log import record
+
+    _, folder = backup(settings, tmp_path)
+    (path,) = folder.iterdir()
+    record("learner.view", detail={"after": "the backup"})
+    settings.AUDIT_CHECKPOINTS = tmp_path / "checkpoints.jsonl"
+    write_checkpoint()
+    fresh = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    checkpoints = {"TRELLIS_AUDIT_CHECKPOINTS": str(settings.AUDIT_CHECKPOINTS)}
+    restored = trellis("restore", str(path), "--noinput", database_url=fresh, **checkpoints)
+    assert "Warning: the newest entries were removed" in restored
+    assert "audit chain intact" in restored
+    assert "Audit chain intact" in trellis("audit", "verify", database_url=fresh, **checkpoints)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL backup")

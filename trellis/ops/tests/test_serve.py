@@ -35,6 +35,8 @@ def trellis_env(tmp_path, **extra):
     env = {**os.environ, "TRELLIS_DATA_DIR": str(tmp_path), **extra}
     env["DJANGO_SETTINGS_MODULE"] = "trellis.settings"
     env.pop("DATABASE_URL", None)  # a new machine: SQLite in its data folder
+    # Set by conftest for the browser tests' live server; never in a deployment.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return env
 
 

@@ -3,7 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from trellis.audit.log import verify_chain
+from trellis.audit.checkpoint import write_checkpoint
+from trellis.audit.log import record, verify_chain
 from trellis.ops.backups import BackupError, restore
 
 
@@ -37,6 +38,16 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from None
         report = verify_chain()
+        if report.cut_short:
+            # The backup is older than the newest checkpoint: the entries written since it are
+            # not in it. Say so, record the restore, and anchor the log again from here.
+            self.stdout.write(
+                f"Warning: {report.problem}. The backup is older than the newest audit "
+                "checkpoint; the entries after it are lost with the rest of that period's data."
+            )
+            record("audit.restore", detail={"file": file.name, "lost_after": report.broken_at})
+            write_checkpoint()
+            report = verify_chain()
         if not report.ok:
             raise CommandError(
                 f"Restored, but the audit chain breaks at entry {report.broken_at}: "

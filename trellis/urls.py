@@ -7,7 +7,7 @@ from trellis.accounts import views_two_factor as two_factor_views
 from trellis.api import api
 from trellis.audit import views as audit_views
 from trellis.people import views as people_views
-from trellis.people import views_staff
+from trellis.people import views_emergency, views_staff
 
 admin.site.site_header = "Trellis administration"
 
@@ -18,6 +18,14 @@ people_patterns = (
         path("staff/", views_staff.staff_list, name="staff"),
         path("staff/new/", views_staff.staff_new, name="staff_new"),
         path("staff/<int:staff_id>/", views_staff.staff_detail, name="staff_detail"),
+        path("staff/records-access/", views_staff.records_access, name="records_access"),
+        path("emergency-access/", views_emergency.find, name="emergency_find"),
+        path(
+            "emergency-access/<int:learner_id>/",
+            views_emergency.open_record,
+            name="emergency_open",
+        ),
+        path("emergency-access/review/", views_emergency.review_queue, name="emergency_review"),
     ],
     "people",
 )
@@ -40,6 +48,31 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/profile/", accounts_views.profile, name="profile"),
+    path("accounts/devices/", accounts_views.devices_page, name="devices"),
+    path(
+        "accounts/password/reset/",
+        accounts_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="accounts/password_reset_done.html"
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        accounts_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
     path("accounts/two-factor/", two_factor_views.settings_page, name="two-factor-settings"),
     path("accounts/two-factor/verify/", two_factor_views.verify, name="two-factor-verify"),
     path("accounts/two-factor/setup/", two_factor_views.setup, name="two-factor-setup"),
@@ -56,7 +89,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(success_url="/accounts/profile/"),
+        accounts_views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path("", include("trellis.ops.urls")),

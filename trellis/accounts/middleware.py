@@ -7,6 +7,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from trellis.accounts import devices
+
 LAST_SEEN = "trellis_last_seen"
 # The last-seen time is written at most this often: writing it on every request cost every
 # page a session UPDATE in its own transaction. A session therefore ends up to this many
@@ -41,6 +43,7 @@ class IdleLogoutMiddleware:
                 return redirect(f"{reverse('login')}?next={request.path}")
             if now - last_seen >= LAST_SEEN_EVERY or LAST_SEEN not in request.session:
                 request.session[LAST_SEEN] = now
+                devices.note_activity(request, now)
         return self.get_response(request)
 
 

@@ -64,6 +64,7 @@ FILLERS = {
     "staff_id": lambda world, staff: staff.pk,
     "token": lambda world, _: "not-a-valid-invitation",
     "rest": lambda world, _: "no/such/endpoint",
+    "uidb64": lambda world, _: "MQ",
 }
 
 
@@ -85,7 +86,13 @@ EXPECTED = {
     # the admin's organizations (200) and one of another organization (404).
     "people:staff": ADMINS_ONLY,
     "people:staff_new": ADMINS_ONLY,
+    "people:records_access": ADMINS_ONLY,
     "people:staff_detail": "staff:admins",
+    # Emergency access (people/views_emergency.py): only staff a program admin allowed it
+    # (none of the personas; tests in people/tests/test_emergency_access.py), reviewed by admins.
+    "people:emergency_find": {p: 404 for p in PERSONAS} | {"anonymous": LOGIN},
+    "people:emergency_open": "learner:nobody",
+    "people:emergency_review": ADMINS_ONLY,
     # The invitation link: an invalid one is a 404 for everyone, signed in or not.
     "accept-invitation": {p: 404 for p in PERSONAS},
     "people:caseload": SIGNED_IN,
@@ -95,6 +102,13 @@ EXPECTED = {
     "logout": {p: 405 for p in PERSONAS},  # sign-out is a POST
     "profile": SIGNED_IN,
     "password_change": SIGNED_IN,
+    "devices": SIGNED_IN,  # one's own signed-in devices only (accounts/tests)
+    # Password reset: open to anyone (a signed-in person may reset too); an invalid link says
+    # so with a 200 page naming nothing.
+    "password_reset": {p: 200 for p in PERSONAS},
+    "password_reset_done": {p: 200 for p in PERSONAS},
+    "password_reset_confirm": {p: 200 for p in PERSONAS},
+    "password_reset_complete": {p: 200 for p in PERSONAS},
     # Two-factor pages: the code is asked of whoever has a device (the supervisor and program
     # admin need one), enrolment of whoever has none; replacing a device needs a recent code.
     "two-factor-settings": SIGNED_IN,
@@ -270,6 +284,9 @@ def test_access(client, world, persona, name, route):
         cases.append((getattr(world, other), 404 if persona != "anonymous" else anonymous))
         if staff_only and persona == "guardian":
             cases.append((world.own_learner, 404))
+    elif rule == "learner:nobody":  # a page about a learner that none of the personas may open
+        for learner in (world.own_learner, world.classmate):
+            cases.append((learner, LOGIN if persona == "anonymous" else 404))
     elif rule == "staff:admins":
         mine = 200 if persona == "program_admin" else 404
         for staff, status in [(world.assistant.staff, mine), (world.technician.staff, 404)]:

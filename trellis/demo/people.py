@@ -199,8 +199,11 @@ def build_people() -> DemoPeople:
         for _ in range(3)
     ]
     cedar_teachers = [b.staff(cedar, Role.TEACHER, title="Interventionist") for _ in range(3)]
-    # demo-nurse charts the MAR at Maple Grove (health's demo gives them their cases).
-    b.staff(maple, Role.NURSE, username="demo-nurse", title="School Nurse")
+    # demo-nurse charts the MAR at Maple Grove (health's demo gives them their cases) and may
+    # use emergency access for a child of Maple Grove who is not on their caseload.
+    nurse = b.staff(maple, Role.NURSE, username="demo-nurse", title="School Nurse")
+    nurse.may_break_glass = True
+    nurse.save(update_fields=["may_break_glass"])
     b.staff(cedar, Role.NURSE, title="School Nurse")
 
     # Agency: BCBAs supervising technicians at the clinic.

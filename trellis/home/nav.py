@@ -34,4 +34,6 @@ def nav_for(user):
         links.append(Link("lists", "Pick lists", reverse("plans:org_lists")))
     if admin:
         links.append(Link("audit", "Audit log", reverse("audit-log")))
+    if staff is not None and staff.may_break_glass:
+        links.append(Link("emergency", "Emergency access", reverse("people:emergency_find")))
     return links

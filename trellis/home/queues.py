@@ -18,7 +18,7 @@ from trellis.credentials.models import ALERT_DAYS, Credential
 from trellis.health.rounds import todays_round
 from trellis.incidents.models import FollowUp, Incident
 from trellis.monitoring.models import Recommendation
-from trellis.people.access import staff_learner_filter, staff_of
+from trellis.people.access import is_program_admin, staff_learner_filter, staff_of
 from trellis.people.models import CaseAssignment, Learner, Membership, Role
 
 LIMIT = 8
@@ -284,6 +284,25 @@ def overdue_guardian_notices(user):
     )
 
 
+def emergency_access_to_review(user):
+    from trellis.people.emergency import to_review
+
+    return _queue(
+        "emergency",
+        "Emergency access to review",
+        "Every use of emergency access has been reviewed.",
+        to_review(user).unreviewed().exclude(staff__user=user),
+        lambda grant: Item(
+            f"{grant.staff} opened {grant.learner}",
+            f"{reverse('people:emergency_review')}?grant={grant.pk}",
+            "At",
+            grant.started_at,
+            urgent=True,
+        ),
+        action="Review",
+    )
+
+
 def decision_flags(user):
     flags = (
         Recommendation.objects.open()
@@ -355,6 +374,8 @@ def queues_for(user):
             overdue_guardian_notices(user),
             decision_flags(user),
         ]
+    if is_program_admin(user):
+        found.insert(0, emergency_access_to_review(user))
     if staff is not None:
         found += [my_follow_ups(user), expiring_credentials(user)]
         if CaseAssignment.objects.active().filter(staff=staff).exists():

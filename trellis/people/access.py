@@ -4,7 +4,9 @@ Every protected record belongs to a learner. A staff member sees a learner throu
 
 * an active case assignment (assistants, technicians, teachers, nurses, anyone on the case);
 * supervision: a supervisor sees the learners on the active caseloads of the staff they supervise;
-* a program admin role: every learner of that organization and the organizations under it.
+* a program admin role: every learner of that organization and the organizations under it;
+* emergency access (break-glass, people/emergency.py): one learner, for a short time, with a
+  reason, reviewed afterwards.
 
 A guardian sees only their own children. Superusers see everyone (and are audited like anyone).
 Anything else is answered with a 404, so a response never hints that a record exists, and the
@@ -19,6 +21,7 @@ from django.utils import timezone
 from trellis.audit.log import record
 from trellis.people.models import (
     CaseAssignment,
+    EmergencyAccess,
     GuardianLink,
     Learner,
     Membership,
@@ -69,6 +72,7 @@ def staff_learner_filter(user) -> Q:
     active = CaseAssignment.objects.active()
     rule = Q(pk__in=active.filter(staff=staff).values("learner_id"))
     rule |= Q(pk__in=active.filter(staff__supervisors=staff).values("learner_id"))
+    rule |= Q(pk__in=EmergencyAccess.objects.in_force().filter(staff=staff).values("learner_id"))
     for path in admin_paths(staff):
         rule |= Q(organization__in=Organization.objects.filter(path__startswith=path))
     return rule

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from trellis.validators import DateRange
@@ -104,6 +105,12 @@ class StaffMember(models.Model):
         blank=True,
         related_name="supervisees",
         help_text="Who supervises this person's work (e.g. the BCBA of a technician).",
+    )
+    may_break_glass = models.BooleanField(
+        "may use emergency access",
+        default=False,
+        help_text="May open the record of a learner outside their caseload in an emergency "
+        "(with a reason, for a short time, reviewed by a program admin).",
     )
 
     class Meta:
@@ -312,3 +319,40 @@ class Group(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class EmergencyAccessQuerySet(models.QuerySet):
+    def in_force(self):
+        # Now() in SQL, not a parameter: the access rule's SQL is compiled once a day.
+        return self.filter(expires_at__gt=Now())
+
+    def unreviewed(self):
+        return self.filter(reviewed_at__isnull=True)
+
+
+class EmergencyAccess(models.Model):
+    """Break-glass (HIPAA 164.312(a)(2)(ii)): a staff member allowed to do so opens the record of a
+    learner outside their caseload, for a reason, until `expires_at`; a program admin of the
+    learner's organization reviews each use as justified or not."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="emergency")
+    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="emergency")
+    reason = models.TextField()
+    started_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        StaffMember, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    justified = models.BooleanField(null=True)
+    review_note = models.TextField(blank=True)
+
+    objects = EmergencyAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name_plural = "emergency accesses"
+        indexes = [models.Index(fields=["staff", "expires_at"])]
+
+    def __str__(self):
+        return f"{self.staff} opened {self.learner} at {self.started_at:%Y-%m-%d %H:%M}"

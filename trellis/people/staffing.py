@@ -20,7 +20,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from trellis.audit.log import record
 from trellis.people.access import CHANGE, admin_paths, may, staff_of
-from trellis.people.models import CaseAssignment, Membership, Organization, StaffMember
+from trellis.people.models import CaseAssignment, Membership, Organization, Role, StaffMember
 
 INVITATION_SALT = "trellis.people.invitation"
 INVITATION_DAYS = 7
@@ -211,6 +211,15 @@ def reactivate(*, by, staff):
         record("staff.reactivate", obj=staff)
 
 
+def allow_emergency_access(*, by, staff, allowed):
+    """Whether this person may open a learner outside their caseload in an emergency."""
+    _check_administers(by, staff, "staff.emergency_access")
+    with transaction.atomic():
+        staff.may_break_glass = allowed
+        staff.save(update_fields=["may_break_glass"])
+        record("staff.emergency_access", obj=staff, detail={"allowed": allowed})
+
+
 # — cases —
 
 
@@ -244,3 +253,47 @@ def end_case(*, by, assignment, ends_on=None):
         assignment.ends_on = ends_on
         assignment.save(update_fields=["ends_on"])
         record("case.end", learner=assignment.learner, obj=assignment)
+
+
+# — who may access the records —
+
+
+def records_access_list(organization):
+    """The staff who may access the records of this organization's learners today, each with
+    why: the list IDEA 34 CFR 300.623(d) asks every agency to keep of the employees who may
+    access special-education records. It follows the access rule (people/access.py), so it is
+    the list of who can, not who is meant to."""
+    subtree = Organization.objects.filter(path__startswith=organization.path)
+    above = [int(part) for part in organization.path.split("/") if part]
+    cases = CaseAssignment.objects.active().filter(learner__organization__in=subtree)
+    reasons = {}
+
+    def add(staff_ids, why):
+        for staff_id in staff_ids:
+            reasons.setdefault(staff_id, []).append(why)
+
+    add(
+        Membership.objects.filter(role=Role.PROGRAM_ADMIN, organization_id__in=above)
+        .values_list("staff_id", flat=True)
+        .distinct(),
+        "program admin",
+    )
+    counts = {}
+    for staff_id in cases.values_list("staff_id", flat=True):
+        counts[staff_id] = counts.get(staff_id, 0) + 1
+    for staff_id, count in counts.items():
+        add([staff_id], f"on the case of {count} learner{'s' if count != 1 else ''}")
+    add(
+        StaffMember.objects.filter(supervisees__assignments__in=cases)
+        .values_list("pk", flat=True)
+        .distinct(),
+        "supervises staff on these cases",
+    )
+    add(
+        StaffMember.objects.filter(may_break_glass=True, memberships__organization__in=subtree)
+        .values_list("pk", flat=True)
+        .distinct(),
+        "emergency access allowed",
+    )
+    people = StaffMember.objects.filter(pk__in=reasons, user__is_active=True).select_related("user")
+    return [(person, reasons[person.pk]) for person in people.order_by("user__last_name")]

@@ -93,6 +93,7 @@ STEPS = {
     "invite": "Invitation sent again.",
     "assign": "Case assigned.",
     "end_case": "Case ended today.",
+    "emergency": "Emergency access saved.",
 }
 
 
@@ -174,6 +175,10 @@ def _do(request, step, person, form):
         staffing.deactivate(by=by, staff=person, reason=data["reason"])
     elif step == "reactivate":
         staffing.reactivate(by=by, staff=person)
+    elif step == "emergency":
+        staffing.allow_emergency_access(
+            by=by, staff=person, allowed=request.POST.get("allowed") == "yes"
+        )
     elif step == "invite":
         staffing.send_invitation(by=by, staff=person, base_url=_base_url(request))
     elif step == "assign":
@@ -183,3 +188,28 @@ def _do(request, step, person, form):
             CaseAssignment, pk=request.POST.get("assignment") or 0, staff=person
         )
         staffing.end_case(by=by, assignment=assignment)
+
+
+@login_required
+def records_access(request):
+    """Who may access the records of an organization's learners (34 CFR 300.623(d)): a list
+    to keep current and post, one organization at a time."""
+    _admin_only(request, "staff.records_access")
+    organizations = staffing.administered_organizations(request.user).order_by("path")
+    wanted = request.GET.get("organization", "")
+    organization = (
+        organizations.filter(pk=wanted).first() if wanted.isdigit() else organizations.first()
+    )
+    if organization is None:
+        raise Http404()
+    record("staff.records_access", detail={"organization": organization.pk})
+    return render(
+        request,
+        "people/records_access.html",
+        {
+            "organizations": organizations,
+            "organization": organization,
+            "people": staffing.records_access_list(organization),
+            "today": timezone.localdate(),
+        },
+    )

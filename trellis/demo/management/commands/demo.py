@@ -15,7 +15,11 @@ LOGINS = [
     ("demo-supervisor", "school psychologist at Maple Grove, supervises demo-assistant"),
     ("demo-assistant", "intervention assistant at Maple Grove Elementary"),
     ("demo-technician", "behavior technician at Bright Path Eastside Clinic"),
-    ("demo-nurse", "school nurse at Maple Grove: medication orders and the MAR of their cases"),
+    (
+        "demo-nurse",
+        "school nurse at Maple Grove: medication orders and the MAR of their cases; "
+        "emergency access to the other children of Maple Grove",
+    ),
     ("demo-guardian", "parent of a child on demo-assistant's caseload"),
 ]
 

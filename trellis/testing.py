@@ -342,7 +342,14 @@ def assert_every_value_on_screen(page):
             .map(cell => cell.textContent.trim().slice(0, 40))"""
     )
     assert not hidden, f"{page.url} hides {hidden}"
-    labelled = page.evaluate(
+    # app.js labels the cells at load and after each htmx swap: give a swap that is still
+    # settling a moment.
+    every_cell_labelled = (
         "() => [...document.querySelectorAll('table.list td')].every(td => td.dataset.label)"
     )
-    assert labelled, f"{page.url}: a cell has no column label on the phone"
+    from playwright.sync_api import TimeoutError as Timeout
+
+    try:
+        page.wait_for_function(every_cell_labelled, timeout=3000)
+    except Timeout:
+        raise AssertionError(f"{page.url}: a cell has no column label on the phone") from None

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "trellis.home",
     "trellis.demo",
     "trellis.ops",
+    "trellis.records",
 ]
 
 MIDDLEWARE = [

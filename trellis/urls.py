@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("trellis.incidents.urls")),
     path("", include("trellis.health.urls")),
     path("", include("trellis.credentials.urls")),
+    path("", include("trellis.records.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -303,6 +303,31 @@ def emergency_access_to_review(user):
     )
 
 
+def records_requests_due(user):
+    from trellis.records.models import RecordsRequest
+
+    wanted = (
+        RecordsRequest.objects.open()
+        .filter(learner__in=Learner.objects.filter(staff_learner_filter(user)))
+        .select_related("learner")
+        .order_by("due_on")
+    )
+    return _queue(
+        "records",
+        "Records requests due",
+        "No family is waiting for records.",
+        wanted,
+        lambda r: Item(
+            f"{r.get_kind_display()} — {r.learner}",
+            reverse("records:request", args=[r.pk]),
+            "Before the meeting on" if r.meeting_comes_first else "Due",
+            r.meeting_on if r.meeting_comes_first else r.due_on,
+            urgent=r.is_overdue or r.meeting_comes_first,
+        ),
+        action="Answer",
+    )
+
+
 def decision_flags(user):
     flags = (
         Recommendation.objects.open()
@@ -372,6 +397,7 @@ def queues_for(user):
             notes_to_cosign(user),
             incidents_to_review(user),
             overdue_guardian_notices(user),
+            records_requests_due(user),
             decision_flags(user),
         ]
     if is_program_admin(user):

@@ -26,6 +26,7 @@ from trellis.incidents.forms import (
 )
 from trellis.incidents.models import Incident, Notification
 from trellis.people.access import CHANGE, EXPORT, get_learner_or_404, staff_of
+from trellis.records import release
 
 
 def _activate(organization):
@@ -327,6 +328,9 @@ def pdf(request, incident_id):
     from weasyprint import HTML
 
     incident = get_incident_or_404(request, incident_id, EXPORT, audit_action="incident.export")
+    asking = release.who_for(request, incident.learner, f"Incident report #{incident.pk}")
+    if asking is not None:
+        return asking
     context = _detail_context(request, incident) | {"generated_at": timezone.now()}
     html = render_to_string("incidents/pdf.html", context, request=request)
     document = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()

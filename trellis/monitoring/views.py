@@ -25,6 +25,7 @@ from trellis.people.access import (
     staff_of,
 )
 from trellis.plans.access import may_write_plans
+from trellis.records import release
 
 # --- dashboard ----------------------------------------------------------------------------
 
@@ -244,8 +245,12 @@ CONTENT_TYPES = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg
 
 @login_required
 def graph_file(request, goal_id, fmt):
-    """The graph as PNG, PDF or a standalone SVG file, for reports (an export: audited)."""
+    """The graph as PNG, PDF or a standalone SVG file, for reports (an export: audited, and
+    asked who it is for, trellis/records/release.py)."""
     goal = queries.get_goal_or_404(request, goal_id, audit_action="graph.export")
+    asking = release.who_for(request, goal.learner, f"Graph of the goal “{goal}”")
+    if asking is not None:
+        return asking
     kinds = [k for k, _ in queries.chart_kinds(goal)]
     kind = _choice(request.GET.get("kind"), kinds, kinds[0])
     per = _choice(request.GET.get("per"), graphs.PERIODS, "session")

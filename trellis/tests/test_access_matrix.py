@@ -6,6 +6,7 @@ status code, no response may contain the name of a learner the persona may not s
 """
 
 import re
+from datetime import date
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -64,8 +65,24 @@ FILLERS = {
     "staff_id": lambda world, staff: staff.pk,
     "token": lambda world, _: "not-a-valid-invitation",
     "rest": lambda world, _: "no/such/endpoint",
+    # disclosures and records requests (issue 12)
+    "request_id": lambda world, learner: make_records_request(world, learner).pk,
     "uidb64": lambda world, _: "MQ",
 }
+
+
+def make_records_request(world, learner):
+    from trellis.records.models import RecordsRequest
+
+    return RecordsRequest.objects.create(
+        learner=learner,
+        kind="inspect",
+        requested_by="A parent",
+        received_on=date.today(),
+        due_on=date.today(),
+        details="Everything",
+        recorded_by=world.program_admin,
+    )
 
 
 def make_group(learner):
@@ -86,6 +103,12 @@ EXPECTED = {
     # the admin's organizations (200) and one of another organization (404).
     "people:staff": ADMINS_ONLY,
     "people:staff_new": ADMINS_ONLY,
+    # Disclosures and records requests (trellis/records): staff of the learner.
+    "records:learner": "learner:staff",
+    # Without the download it was sent from (?next=), a 404; records/tests walk the real flow.
+    "records:release": "learner:nobody",
+    "records:requests": STAFF_ONLY,
+    "records:request": "learner:staff",
     "people:records_access": ADMINS_ONLY,
     "people:staff_detail": "staff:admins",
     # Emergency access (people/views_emergency.py): only staff a program admin allowed it
@@ -204,6 +227,13 @@ EXPECTED = {
 # POST-only views (a GET is 405 for everyone) are sent a POST instead; an allowed one answers
 # with a redirect.
 POST_ONLY = {"plans:remove_goal"}
+# Downloads of records ask who they are for first (trellis/records/release.py): answered here.
+ASKS_WHO_FOR = {
+    "monitoring:graph-png",
+    "monitoring:graph-pdf",
+    "monitoring:graph-svg",
+    "incidents:pdf",
+}
 # The Django admin is Django's own; tests/test_admin.py checks its scoping.
 SKIPPED_NAMESPACES = {"admin"}
 
@@ -295,7 +325,8 @@ def test_access(client, world, persona, name, route):
         cases.append((None, rule[persona]))
     hidden = hidden_names(world, persona)
     for learner, expected in cases:
-        response = send(fill(route, world, learner))
+        url = fill(route, world, learner)
+        response = send(url, {"for": "internal"} if name in ASKS_WHO_FOR else None)
         check(response, expected)
         body = response.content.decode(errors="replace")
         leaked = [name for name in hidden if name in body]

@@ -60,7 +60,7 @@ def test_more_than_n_restraints_in_30_days_is_an_alert(client, world):
 def test_the_report_pdf_is_a_pdf_and_its_export_is_audited(client, world):
     incident = restraint(world, world.own_learner, 1)
     client.force_login(world.supervisor)
-    response = client.get(f"/incidents/{incident.pk}/report.pdf")
+    response = client.get(f"/incidents/{incident.pk}/report.pdf", {"for": "internal"})
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert AuditEntry.objects.filter(action="incident.export", object_id=str(incident.pk)).exists()

@@ -69,7 +69,7 @@ def test_points_per_week_average_the_sessions_of_each_week_within_a_phase(client
 )
 def test_report_files(client, world, goal, fmt, ctype, magic):
     client.force_login(world.supervisor)
-    response = client.get(f"/goals/{goal.pk}/graph.{fmt}")
+    response = client.get(f"/goals/{goal.pk}/graph.{fmt}", {"for": "internal"})
     assert response.status_code == 200
     assert response["Content-Type"] == ctype
     assert response.content.startswith(magic)

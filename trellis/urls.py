@@ -9,8 +9,6 @@ from trellis.audit import views as audit_views
 from trellis.people import views as people_views
 from trellis.people import views_emergency, views_staff
 
-admin.site.site_header = "Trellis administration"
-
 people_patterns = (
     [
         path("caseload/", people_views.caseload, name="caseload"),

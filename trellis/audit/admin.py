@@ -10,6 +10,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: the audit log is never changed through the application. Scoped like the
     audit page: a program admin sees the entries about their organizations only."""
 
+    for_program_admins = True  # trellis/admin_site.py
+
     list_display = ["at", "actor_label", "action", "learner_label", "result", "ip"]
     list_filter = ["result", "action"]
     search_fields = ["actor_label", "learner_label", "action"]

@@ -13,6 +13,8 @@ from trellis.plans.access import editable_organizations
 class OrganizationSettingAdmin(admin.ModelAdmin):
     """Settings of an organization, for its supervisors and program admins (and below)."""
 
+    for_program_admins = True  # trellis/admin_site.py
+
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         return qs.filter(organization__in=editable_organizations(request.user))
@@ -43,6 +45,8 @@ class DecisionRulesAdmin(OrganizationSettingAdmin):
 
 class ScopedReadOnlyAdmin(admin.ModelAdmin):
     """Learner records are read here and changed through the monitoring pages (audited)."""
+
+    for_program_admins = True  # trellis/admin_site.py
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)

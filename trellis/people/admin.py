@@ -58,6 +58,8 @@ class AdministeredAdmin(AdministeredChoices, admin.ModelAdmin):
     (and those under them): `organization_path` leads from a row to its organization. Every
     list, change page, autocomplete and form choice is scoped; superusers see everything."""
 
+    for_program_admins = True  # trellis/admin_site.py
+
     organization_path = "organization"
 
     def get_queryset(self, request):

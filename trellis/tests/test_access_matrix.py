@@ -331,3 +331,50 @@ def test_access(client, world, persona, name, route):
         body = response.content.decode(errors="replace")
         leaked = [name for name in hidden if name in body]
         assert not leaked, f"{persona} saw {leaked} on {route}"
+
+
+def admin_models():
+    from django.contrib import admin
+
+    return sorted((m._meta.app_label, m._meta.model_name) for m in admin.site._registry)
+
+
+@pytest.fixture
+def agency_records(world):
+    """One row of each kind the agency owns, so a leak of the agency's data shows by name."""
+    from trellis.collect.models import ApiToken
+
+    make_goal(world, world.client)
+    make_session(world, world.client)
+    make_incident(world, world.client)
+    ApiToken.issue(world.technician, name="Marrowdale tablet")
+    return ["Marrowdale", "Test Clinic", "Test Agency", "Technician Staffer"]
+
+
+@pytest.mark.parametrize("app,model", admin_models())
+def test_every_admin_page_is_scoped_to_the_admins_organizations(
+    client, world, agency_records, app, model
+):
+    """Admin URLs in the matrix: a district program admin with every admin permission sees
+    nothing of the agency on any list or add page of the Django admin; staff without admin
+    access and visitors are sent to the admin's sign-in."""
+    from django.contrib.auth.models import Permission
+    from django.urls import reverse
+
+    changelist = reverse(f"admin:{app}_{model}_changelist")
+    add = reverse(f"admin:{app}_{model}_add")
+    for persona in ("anonymous", "assistant", "technician"):
+        sign_in(client, world, persona)
+        response = client.get(changelist)
+        assert response.status_code == 302 and "/admin/login/" in response.url, persona
+    admin_user = world.program_admin
+    admin_user.is_staff = True
+    admin_user.save()
+    admin_user.user_permissions.set(Permission.objects.all())
+    client.force_login(admin_user)
+    for url in (changelist, add):
+        response = client.get(url)
+        assert response.status_code in (200, 302, 403), url
+        page = response.content.decode()
+        leaked = [name for name in agency_records if re.search(rf"\b{name}\b", page)]
+        assert not leaked, f"the district's admin sees {leaked} on {url}"

@@ -105,3 +105,29 @@ def test_a_staff_user_without_an_admin_role_gets_no_people_admin(client, world):
     nurse.user_permissions.set(Permission.objects.filter(content_type__app_label="people"))
     client.force_login(nurse)
     assert client.get("/admin/people/learner/").status_code == 403
+
+
+def test_record_admins_are_for_superusers_and_the_scoped_ones_for_program_admins(client, world):
+    """trellis/admin_site.py: the collect and plans record admins, Django's users and the
+    lockout log answer 403 to a program admin (Trellis's own pages do that work, scoped);
+    the people and audit admins serve them; a superuser has everything."""
+    from django.contrib.auth.models import Permission
+
+    from trellis.testing import make_user
+
+    _district_admin_in_the_admin(client, world)
+    world.program_admin.user_permissions.set(Permission.objects.all())
+    for url in [
+        "/admin/collect/session/",
+        "/admin/collect/apitoken/",
+        "/admin/plans/plan/add/",
+        "/admin/auth/user/",
+        "/admin/axes/accesslog/",
+    ]:
+        assert client.get(url).status_code == 403, url
+    for url in ["/admin/people/learner/", "/admin/audit/auditentry/"]:
+        assert client.get(url).status_code == 200, url
+    index = client.get("/admin/").content.decode()
+    assert "People and caseloads" in index and "Data collection" not in index
+    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+    assert client.get("/admin/collect/session/").status_code == 200

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_celery_results",
     "trellis.audit",
     "trellis.people",
     "trellis.accounts",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "trellis.home",
     "trellis.demo",
     "trellis.ops",
+    "trellis.tasks",
     "trellis.records",
 ]
 
@@ -235,6 +237,21 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "trellis@localhost")
 # /metrics answers loopback, or anyone with this bearer token.
 TRELLIS_BROKER_URL = env_str("TRELLIS_BROKER_URL")
 TRELLIS_METRICS_TOKEN = env_str("TRELLIS_METRICS_TOKEN")
+
+# Background work (trellis/celery.py). Without a broker, an embedded one needing no server:
+# kombu's SQLAlchemy transport on a SQLite file in the data folder (`make demo`). Results go to
+# the database (django-celery-results), where a page reads its task's progress and the
+# failed-task page its failures.
+CELERY_BROKER_URL = TRELLIS_BROKER_URL or f"sqla+sqlite:///{DATA_DIR / 'broker.sqlite3'}"
+CELERY_RESULT_BACKEND = "django-db"
+CELERY_RESULT_EXTENDED = True  # the task's name and arguments, for the retry button
+# A task a dying worker held is delivered again (tasks are idempotent), one at a time.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # One JSON object a line, for a log collector; trellis.request is the line per request
 # (trellis/ops/middleware.py says what it holds, and what never).

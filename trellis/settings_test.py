@@ -11,3 +11,8 @@ STORAGES = {
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Checkpoints only where a test writes one (trellis/audit/tests).
 AUDIT_CHECKPOINT_MINUTES = 0
+# Tasks run in the test's own process, their errors raised; a test that wants a real worker
+# starts one (trellis/tasks/tests/test_worker.py).
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_STORE_EAGER_RESULT = True

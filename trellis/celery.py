@@ -1,0 +1,28 @@
+"""The Celery app: the work Trellis does outside a request (emails, decision rules after a
+sync, the nightly jobs). Configured from the settings' CELERY_* names; each app keeps its tasks
+in its own `tasks.py` (trellis/tasks/base.py says what every task is).
+
+Run a worker with `celery -A trellis.celery worker` and one scheduler with `celery -A
+trellis.celery beat` (or `worker --beat` on a single machine, as `make demo` does).
+"""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trellis.settings")
+
+app = Celery("trellis")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# The scheduled jobs, in the settings' TIME_ZONE. Each is idempotent, so a run that a restarted
+# beat repeats does no harm.
+app.conf.beat_schedule = {
+    # Web processes sign one after requests; this covers the quiet hours with none.
+    "audit checkpoint": {
+        "task": "trellis.ops.tasks.write_audit_checkpoint",
+        "schedule": crontab(minute=5),
+    },
+}

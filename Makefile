@@ -1,4 +1,5 @@
-# Trellis: `make demo` serves a synthetic demo organization; `make test` runs the whole suite.
+# Trellis: `make demo` serves a synthetic demo organization with its background worker;
+# `make test` runs the whole suite.
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8000
@@ -18,7 +19,11 @@ demo: venv
 	$(BIN)/trellis migrate --noinput
 	$(BIN)/trellis collectstatic --noinput --verbosity 0
 	$(BIN)/trellis demo
-	@echo "\nServing Trellis at http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
+	@echo "\nServing Trellis at http://127.0.0.1:$(PORT) beside a Celery worker with beat, on"
+	@echo "the embedded broker in the data folder unless TRELLIS_BROKER_URL says (Ctrl-C stops both)"
+	@# A background command of a script ignores Ctrl-C: the trap stops the worker (warm shutdown).
+	@$(BIN)/celery -A trellis.celery worker --beat --concurrency 1 --loglevel INFO & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/trellis runserver 127.0.0.1:$(PORT)
 
 lint: venv

@@ -422,6 +422,11 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # The email copy, sent by a task (incidents/tasks.py); emailed_at says it went, so a task
+    # that runs twice sends it once.
+    email_subject = models.CharField(max_length=200, blank=True)
+    email_text = models.TextField(blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

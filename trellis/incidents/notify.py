@@ -7,12 +7,12 @@ narrative, because email leaves the system.
 import os
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import connection, transaction
+from django.db import connection
 
 from trellis.incidents.models import Notification
 from trellis.people.access import may
 from trellis.people.models import Membership, Organization, Role, StaffMember
+from trellis.tasks.base import enqueue_on_commit
 
 
 def ancestors(organization):
@@ -66,34 +66,37 @@ def nurses_for(learner):
 
 def notify(users, *, kind, message, url="", incident=None, email_subject=None, email_body=None):
     """One in-app notification per user (deduplicated), and an email to those with an address,
-    sent once the transaction commits."""
+    sent by a task once the transaction commits."""
+    from trellis.incidents.tasks import send_notification_emails
+
+    text = ""
+    if email_subject:
+        # The site's address for links (TRELLIS_BASE_URL in the environment, if set).
+        base = getattr(settings, "TRELLIS_BASE_URL", "") or os.environ.get("TRELLIS_BASE_URL", "")
+        link = f"{base.rstrip('/')}{url}" if url else ""
+        text = f"{email_body or message}\n\n{link}".strip() + "\n"
     seen = set()
     created = []
     for user in users:
         if user.pk in seen:
             continue
         seen.add(user.pk)
+        emailed = bool(email_subject and user.email)
         created.append(
-            Notification(recipient=user, kind=kind, message=message, url=url, incident=incident)
+            Notification(
+                recipient=user,
+                kind=kind,
+                message=message,
+                url=url,
+                incident=incident,
+                email_subject=email_subject if emailed else "",
+                email_text=text if emailed else "",
+            )
         )
     Notification.objects.bulk_create(created)
-    recipients = [n.recipient.email for n in created if n.recipient.email]
-    if recipients and email_subject:
-        body = email_body or message
-        # The site's address for links (TRELLIS_BASE_URL in the environment, if set).
-        base = getattr(settings, "TRELLIS_BASE_URL", "") or os.environ.get("TRELLIS_BASE_URL", "")
-        link = f"{base.rstrip('/')}{url}" if url else ""
-
-        text = f"{body}\n\n{link}".strip() + "\n"
-
-        def send():
-            # One message per person, so recipients do not see each other's addresses.
-            send_mass_mail(
-                [(email_subject, text, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients],
-                fail_silently=False,
-            )
-
-        transaction.on_commit(send)
+    to_email = [n.pk for n in created if n.email_subject]
+    if to_email:
+        enqueue_on_commit(send_notification_emails, to_email)
     return created
 
 

@@ -20,6 +20,15 @@ app.autodiscover_tasks()
 # The scheduled jobs, in the settings' TIME_ZONE. Each is idempotent, so a run that a restarted
 # beat repeats does no harm.
 app.conf.beat_schedule = {
+    "nightly decision rules": {
+        "task": "trellis.monitoring.tasks.evaluate_all_goals",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    # In the morning, so the emails arrive in the working day.
+    "credential expiry alerts": {
+        "task": "trellis.credentials.tasks.send_expiry_alerts",
+        "schedule": crontab(hour=6, minute=0),
+    },
     # Web processes sign one after requests; this covers the quiet hours with none.
     "audit checkpoint": {
         "task": "trellis.ops.tasks.write_audit_checkpoint",

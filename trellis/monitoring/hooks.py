@@ -1,11 +1,10 @@
-"""The hook collect calls when events arrive: re-evaluate the goals that got new data once
-the transaction commits, so the dashboard and the flags follow each new data point."""
-
-import logging
+"""The hook collect calls when events arrive: re-evaluate the goals that got new data in a task
+queued once the transaction commits, so the dashboard and the flags follow each new data point
+and the sync or the session's end does not wait for the rules."""
 
 from django.db import connection, transaction
 
-log = logging.getLogger(__name__)
+from trellis.tasks.base import queue
 
 
 class _Batch:
@@ -20,8 +19,9 @@ class _Batch:
 
 
 def events_ingested(goal_ids):
-    """Schedule the evaluation of these goals after the current transaction commits (at once
-    outside one). Never raises into the caller: monitoring must not break data collection."""
+    """Queue the evaluation of these goals after the current transaction commits (at once
+    outside one). Never raises into the caller (a broker that does not answer is logged):
+    monitoring must not break data collection."""
     ids = {int(pk) for pk in goal_ids if pk is not None}
     if not ids:
         return
@@ -40,10 +40,6 @@ def events_ingested(goal_ids):
 
 
 def _evaluate(ids):
-    from trellis.monitoring.status import active_goals, evaluate_goals
+    from trellis.monitoring.tasks import evaluate_goals
 
-    try:
-        goals = active_goals().filter(pk__in=ids).select_related("plan__learner__organization")
-        evaluate_goals(goals)
-    except Exception:  # noqa: BLE001 - logged; the nightly run catches up
-        log.exception("Monitoring could not evaluate goals %s", ids)
+    queue(evaluate_goals, ids)

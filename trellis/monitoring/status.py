@@ -274,3 +274,18 @@ def evaluate_goals(goals, *, today=None):
             log.exception("Evaluating goal %s failed", goal.pk)
             failed.append(goal.pk)
     return done, failed
+
+
+def evaluate_all(*, progress=None, every=100):
+    """The nightly run: drop the statuses of goals no longer active, evaluate every active goal
+    (telling `progress(done, total)` every `every` goals). Returns (evaluated, failed ids)."""
+    GoalStatus.objects.exclude(goal__in=active_goals()).delete()
+    goals = active_goals().select_related("plan__learner__organization").order_by("pk")
+    total = goals.count()
+    done, failed, last = 0, [], 0
+    while batch := list(goals.filter(pk__gt=last)[:every]):
+        ok, bad = evaluate_goals(batch)
+        done, failed, last = done + ok, failed + bad, batch[-1].pk
+        if progress:
+            progress(done + len(failed), total)
+    return done, failed

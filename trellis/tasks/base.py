@@ -34,15 +34,16 @@ class TrellisTask(Task):
             reset_context(token)
 
 
+def queue(task, *args, task_id=None, **options):
+    """Send the task to the broker. A broker that does not answer loses the task, not the
+    caller's work: it is logged, and the scheduled runs catch up."""
+    try:
+        task.apply_async(args, task_id=task_id, **options)
+    except OperationalError:
+        log.exception("Could not queue %s", task.name)
+
+
 def enqueue_on_commit(task, *args, task_id=None, **options):
-    """Send the task once the current transaction commits (at once outside one), so the worker
-    reads what the page wrote. A broker that does not answer loses the task, not the page's
-    work: it is logged, and the scheduled runs catch up."""
-
-    def send():
-        try:
-            task.apply_async(args, task_id=task_id, **options)
-        except OperationalError:
-            log.exception("Could not queue %s", task.name)
-
-    transaction.on_commit(send)
+    """Queue the task once the current transaction commits (at once outside one), so the
+    worker reads what the page wrote."""
+    transaction.on_commit(lambda: queue(task, *args, task_id=task_id, **options))

@@ -6,6 +6,8 @@ from django.core import mail
 from django.test import TestCase
 
 from trellis.audit.models import AuditEntry
+from trellis.celery import app
+from trellis.credentials import tasks
 from trellis.credentials.actions import send_expiry_alerts
 from trellis.credentials.models import Credential, Kind
 from trellis.incidents.models import Notification
@@ -72,3 +74,10 @@ def test_the_30_day_alert_is_sent_once_to_the_person_and_their_supervisor(world)
     assert told == {"assistant", "supervisor", "programadmin"}
     assert [m.to for m in mail.outbox] == [["assistant@example.org"]]
     assert AuditEntry.objects.filter(action="credential.alert", object_id=str(expiring.pk)).exists()
+
+
+def test_beat_sends_the_alerts_each_morning_and_a_rerun_sends_none(world):
+    credential(world.assistant, expires_in=25)
+    assert "credential expiry alerts" in app.conf.beat_schedule
+    assert tasks.send_expiry_alerts.apply().get() == 1
+    assert tasks.send_expiry_alerts.apply().get() == 0

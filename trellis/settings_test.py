@@ -16,3 +16,7 @@ AUDIT_CHECKPOINT_MINUTES = 0
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_STORE_EAGER_RESULT = True
+# The worker's broker from the start (the eager runs before it keep a producer for this one):
+# CI's real Redis, on a db number of its own; elsewhere the embedded one in the data folder.
+if env_bool("CI"):  # noqa: F405
+    CELERY_BROKER_URL = "redis://127.0.0.1:6379/7"

@@ -92,6 +92,7 @@ urlpatterns = [
         name="password_change",
     ),
     path("", include("trellis.ops.urls")),
+    path("", include("trellis.tasks.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

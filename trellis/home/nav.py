@@ -36,4 +36,6 @@ def nav_for(user):
         links.append(Link("audit", "Audit log", reverse("audit-log")))
     if staff is not None and staff.may_break_glass:
         links.append(Link("emergency", "Emergency access", reverse("people:emergency_find")))
+    if user.is_superuser:
+        links.append(Link("failed", "Failed tasks", reverse("tasks:failed")))
     return links

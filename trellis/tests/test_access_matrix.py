@@ -68,6 +68,7 @@ FILLERS = {
     # disclosures and records requests (issue 12)
     "request_id": lambda world, learner: make_records_request(world, learner).pk,
     "uidb64": lambda world, _: "MQ",
+    "task_id": lambda world, _: "6f1c1d5e-0000-4000-8000-000000000000",
 }
 
 
@@ -144,6 +145,11 @@ EXPECTED = {
     "healthz": {p: 200 for p in PERSONAS},
     "readyz": {p: 200 for p in PERSONAS},
     "metrics": {p: 200 for p in PERSONAS},
+    # Background tasks (trellis/tasks): a task's progress for the person who started it (none
+    # of the personas started this one; tasks/tests/test_progress.py); failures for superusers.
+    "tasks:progress": {p: 404 for p in PERSONAS} | {"anonymous": LOGIN},
+    "tasks:failed": {p: 404 for p in PERSONAS} | {"anonymous": LOGIN},
+    "tasks:retry": {p: 405 for p in PERSONAS} | {"anonymous": LOGIN},  # POST only
     # The JSON API (issue 4): 401 without credentials; staff-only like "learner:staff".
     "api:api-root": {p: 404 for p in PERSONAS},
     # A path the API does not have: a JSON 404 for anyone (trellis/api.py).

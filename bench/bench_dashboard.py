@@ -45,6 +45,34 @@ COUNTS_PER_SESSION = 13  # count events per frequency goal per session
 RUNS = int(os.environ.get("BENCH_RUNS", "30"))
 
 
+# (measure, name, settings, goal value, direction) of each learner's five goals
+GOAL_SPECS = [
+    ("frequency", "Call-outs", {"rate_unit": "count", "session_minutes": 30}, 4.0, "decrease"),
+    (
+        "frequency",
+        "Hand raises",
+        {"rate_unit": "count", "session_minutes": 30},
+        20.0,
+        "increase",
+    ),
+    (
+        "frequency",
+        "Peer greetings",
+        {"rate_unit": "count", "session_minutes": 30},
+        15.0,
+        "increase",
+    ),
+    ("frequency", "Off-seat", {"rate_unit": "count", "session_minutes": 30}, 3.0, "decrease"),
+    (
+        "probe",
+        "Oral reading fluency",
+        {"seconds": 60, "unit": "words correct per minute"},
+        90.0,
+        "increase",
+    ),
+]
+
+
 def pct(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
@@ -120,31 +148,6 @@ def generate(rng):
         )
         for i, learner in enumerate(learners)
     )
-    goal_specs = [
-        ("frequency", "Call-outs", {"rate_unit": "count", "session_minutes": 30}, 4.0, "decrease"),
-        (
-            "frequency",
-            "Hand raises",
-            {"rate_unit": "count", "session_minutes": 30},
-            20.0,
-            "increase",
-        ),
-        (
-            "frequency",
-            "Peer greetings",
-            {"rate_unit": "count", "session_minutes": 30},
-            15.0,
-            "increase",
-        ),
-        ("frequency", "Off-seat", {"rate_unit": "count", "session_minutes": 30}, 3.0, "decrease"),
-        (
-            "probe",
-            "Oral reading fluency",
-            {"seconds": 60, "unit": "words correct per minute"},
-            90.0,
-            "increase",
-        ),
-    ]
     goal_date = start + dt.timedelta(days=300)
     goals = Goal.objects.bulk_create(
         Goal(
@@ -160,7 +163,7 @@ def generate(rng):
             direction=direction,
         )
         for plan in plans
-        for k, (measure, name, settings, value, direction) in enumerate(goal_specs)
+        for k, (measure, name, settings, value, direction) in enumerate(GOAL_SPECS)
     )
     Phase.objects.bulk_create(
         Phase(goal=goal, kind=kind, label=label, starts_on=start + dt.timedelta(days=offset))
@@ -300,7 +303,7 @@ def run(connection, Client):
     from trellis.audit.log import AuditContext, set_context
     from trellis.collect.models import Event
     from trellis.monitoring.models import GoalStatus
-    from trellis.monitoring.status import active_goals, evaluate_goals
+    from trellis.monitoring.status import evaluate_all
     from trellis.people.models import Learner
 
     set_context(AuditContext())
@@ -318,13 +321,7 @@ def run(connection, Client):
             f"in {time.perf_counter() - t0:.0f} s"
         )
         t0 = time.perf_counter()
-        done, failed = evaluate_goals(
-            active_goals()
-            .select_related("plan__learner__organization")
-            .order_by("pk")
-            .iterator(200),
-            today=last_day + dt.timedelta(days=3),
-        )
+        done, failed = evaluate_all(today=last_day + dt.timedelta(days=3))
         took = time.perf_counter() - t0
         print(
             f"Nightly run (trellis monitor): {done} goals in {took:.0f} s "

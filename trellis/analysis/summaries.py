@@ -45,6 +45,8 @@ def apply_voids(events: Iterable[Mapping]) -> list[Mapping]:
             if e.get("voids") is None:
                 raise AnalysisError("A void event must name the event it cancels.")
             voiders.setdefault(e["voids"], []).append(e["id"])
+    if not voiders:  # most sessions: nothing to cancel
+        return evs
 
     memo: dict = {}
 

@@ -1,8 +1,10 @@
 """Reading the collect app: access-checked fetches, session summaries, goal data points, and
 the kit the collection screen needs offline. Numbers come from `trellis.analysis.summaries`."""
 
+import uuid
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db.models import F, Q
@@ -255,30 +257,63 @@ def _event_dict(row):
     }
 
 
+class SessionTimes(NamedTuple):
+    pk: uuid.UUID
+    started_at: datetime
+    ended_at: datetime | None
+
+
 def goal_data_points(goal):
     """Session-level values of a goal (all versions of it), oldest first, each with the phase in
     force on the session's date and, for goals with targets, one point per target too. Second
     observers' records are kept apart (they feed IOA, not the graph); a session with no data
     for the goal gives no point ("not tracked", not zero)."""
-    tz = ZoneInfo(goal.plan.learner.organization.time_zone)
+    return data_points_by_goal([goal])[goal.pk]
+
+
+def data_points_by_goal(goals):
+    """`goal_data_points` of many goals, by goal id, in one query of their events (the nightly
+    run reads hundreds of goals at a time). Prefetch each goal's phases and targets, with its
+    plan's learner's organization, to read those in a few queries too."""
+    lineages = {goal.lineage for goal in goals}
     rows = (
-        Event.objects.filter(goal__lineage=goal.lineage, session__primary_session__isnull=True)
+        Event.objects.filter(goal__lineage__in=lineages, session__primary_session__isnull=True)
         .order_by("recorded_at")
-        .values("id", "session_id", "target_id", "kind", "value", "voids_id", "target__lineage")
+        .values(
+            "id",
+            "session_id",
+            "target_id",
+            "kind",
+            "value",
+            "voids_id",
+            "target__lineage",
+            "goal__lineage",
+        )
     )
-    by_session = defaultdict(list)
-    target_lineage = {}
+    by_lineage = defaultdict(lambda: defaultdict(list))
+    session_ids = set()
     for row in rows:
         event = _event_dict(row)
         event["target_lineage"] = row["target__lineage"]
-        by_session[row["session_id"]].append(event)
-    sessions = {s.pk: s for s in Session.objects.filter(pk__in=by_session).order_by("started_at")}
-    phases = list(goal.phases.order_by("starts_on"))
+        by_lineage[row["goal__lineage"]][row["session_id"]].append(event)
+        session_ids.add(row["session_id"])
+    # Their times only, once a session (not once an event: the nightly run reads thousands).
+    sessions = {
+        pk: SessionTimes(pk, started, ended)
+        for pk, started, ended in Session.objects.filter(pk__in=session_ids).values_list(
+            "pk", "started_at", "ended_at"
+        )
+    }
+    return {goal.pk: _data_points(goal, by_lineage[goal.lineage], sessions) for goal in goals}
+
+
+def _data_points(goal, by_session, sessions):
+    tz = ZoneInfo(goal.plan.learner.organization.time_zone)
+    phases = sorted(goal.phases.all(), key=lambda phase: (phase.starts_on, phase.pk))
     targets = {t.lineage: t for t in goal.targets.all()}
-    target_lineage.update(targets)
     unit = unit_of(goal)
     points = []
-    for session in sorted(sessions.values(), key=lambda s: s.started_at):
+    for session in sorted((sessions[pk] for pk in by_session), key=lambda s: s.started_at):
         events = _corrected(by_session[session.pk])
         day = session.started_at.astimezone(tz).date()
         phase = None

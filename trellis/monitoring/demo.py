@@ -44,7 +44,7 @@ def load_norms(organization):
 
 def build(people):
     load_norms(people.district)
-    evaluate_goals(active_goals().select_related("plan__learner__organization"))
+    evaluate_goals(list(active_goals().values_list("pk", flat=True)))
     supervisor = User.objects.filter(username="demo-supervisor").first()
     if supervisor is None:
         return

@@ -81,12 +81,22 @@ class DecisionRules(models.Model):
     @classmethod
     def for_organization(cls, organization):
         """The rules in force: the organization's own, its nearest ancestor's, or defaults."""
-        ids = [int(pk) for pk in organization.path.strip("/").split("/") if pk]
-        found = {r.organization_id: r for r in cls.objects.filter(organization_id__in=ids)}
-        for pk in reversed(ids):
-            if pk in found:
-                return found[pk]
-        return cls(organization=organization)
+        return cls.for_organizations([organization])[organization.pk]
+
+    @classmethod
+    def for_organizations(cls, organizations):
+        """`for_organization` of each, by organization id, in one query."""
+        paths = {
+            org.pk: [int(pk) for pk in org.path.strip("/").split("/") if pk]
+            for org in organizations
+        }
+        wanted = {pk for path in paths.values() for pk in path}
+        found = {r.organization_id: r for r in cls.objects.filter(organization_id__in=wanted)}
+        out = {}
+        for org in organizations:
+            nearest = next((found[pk] for pk in reversed(paths[org.pk]) if pk in found), None)
+            out[org.pk] = nearest or cls(organization=org)
+        return out
 
 
 class NormBand(models.Model):

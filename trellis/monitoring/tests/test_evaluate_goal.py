@@ -108,3 +108,33 @@ def test_the_nightly_command_evaluates_every_active_goal(world, capsys):
     assert "2 goals evaluated" in capsys.readouterr().out
     # The client has no data since the plan began long ago: a data gap.
     assert GoalStatus.objects.get(goal=other).flag == "data_gap"
+
+
+def statuses(goals):
+    fields = ("flag", "latest_value", "points", "trend_per_week", "aim_per_week", "explanation")
+    return [GoalStatus.objects.filter(goal=goal).values(*fields).get() for goal in goals]
+
+
+def test_the_nightly_batch_finds_what_evaluating_each_goal_finds_in_a_few_queries(
+    world, django_assert_max_num_queries
+):
+    """The nightly run evaluates hundreds of goals at a time: a batch reads them and their
+    data in the same few queries however many there are, and writes them in a few more."""
+    from trellis.monitoring.status import evaluate_goals
+
+    goals = [flat_goal(world), flat_goal(world, scores=(30, 38, 45, 52))]
+    by = recorder(world, world.client)
+    trials = monitored_goal(world.client, "trials", name="Matching", targets=["red", "blue"])
+    red = trials.targets.get(name="red")
+    for n in range(4):
+        add_session(trials, START + dt.timedelta(days=n), [("trial", {"r": "+"}, red)], by=by)
+    goals.append(trials)
+    for goal in goals:
+        evaluate_goal(goal, today=TODAY)
+    one_by_one = statuses(goals)
+    GoalStatus.objects.all().delete()
+    Recommendation.objects.all().delete()
+    with django_assert_max_num_queries(16):
+        assert evaluate_goals([goal.pk for goal in goals], today=TODAY) == (3, [])
+    assert statuses(goals) == one_by_one
+    assert Recommendation.objects.filter(goal_lineage=goals[0].lineage, status="open").count() == 1

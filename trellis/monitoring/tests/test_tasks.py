@@ -20,7 +20,22 @@ def test_the_nightly_run_evaluates_every_goal_and_tells_how_far_it_is(world):
     assert status.evaluate_all(progress=lambda *p: seen.append(p), every=1) == (2, [])
     assert seen == [(1, 2), (2, 2)]
     assert GoalStatus.objects.filter(goal__in=goals).count() == 2
-    assert tasks.evaluate_all_goals.apply().get() == {"evaluated": 2, "failed": 0}
+    GoalStatus.objects.all().delete()
+    # Beat's run queues batches for the workers (run here at once, eagerly).
+    assert tasks.evaluate_all_goals.apply().get() == {"goals": 2, "batches": 1}
+    assert GoalStatus.objects.filter(goal__in=goals).count() == 2
+
+
+def test_the_nightly_run_shares_its_goals_among_tasks_for_the_workers(world, monkeypatch):
+    goals = [monitored_goal(world.own_learner, name=f"Goal {n}") for n in range(5)]
+    monkeypatch.setattr(tasks, "BATCH", 2)
+    queued = []
+    monkeypatch.setattr(tasks, "queue", lambda task, ids: queued.append((task, ids)))
+    assert tasks.evaluate_all_goals.apply().get() == {"goals": 5, "batches": 3}
+    ids = sorted(goal.pk for goal in goals)
+    assert queued == [(tasks.evaluate_goals, ids[:2]), (tasks.evaluate_goals, ids[2:4])] + [
+        (tasks.evaluate_goals, ids[4:])
+    ]
 
 
 def test_a_goal_that_keeps_failing_is_retried_alone_and_then_kept_as_a_failure(
@@ -28,16 +43,16 @@ def test_a_goal_that_keeps_failing_is_retried_alone_and_then_kept_as_a_failure(
 ):
     good = monitored_goal(world.own_learner)
     bad = monitored_goal(world.client, name="Requests")
-    evaluate = status.evaluate_goal
+    outcome = status.GoalBatch.outcome
     tried = []
 
-    def fails_on_bad(goal, **kwargs):
+    def fails_on_bad(batch, goal, *args):
         tried.append(goal.pk)
         if goal.pk == bad.pk:
             raise ValueError("no aim line")
-        return evaluate(goal, **kwargs)
+        return outcome(batch, goal, *args)
 
-    monkeypatch.setattr(status, "evaluate_goal", fails_on_bad)
+    monkeypatch.setattr(status.GoalBatch, "outcome", fails_on_bad)
     # Retries run out as on a worker, instead of the first one raising into the test.
     monkeypatch.setitem(app.conf, "task_eager_propagates", False)
     result = tasks.evaluate_goals.apply(args=([good.pk, bad.pk],))

@@ -140,6 +140,7 @@ def test_on_a_tablet_the_assistant_opens_a_record_in_an_emergency(page, live_ser
     page.get_by_role("link", name="Emergency access").first.click()
     page.get_by_label("Search by name or ID").fill("bright")
     page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name="Open in an emergency")).to_be_visible()
     assert_every_value_on_screen(page)
     page.get_by_role("link", name="Open in an emergency").click()
     page.get_by_label("What is the emergency?").fill(REASON)

@@ -17,8 +17,8 @@ class Command(BaseCommand):
     def handle(self, *args, goal=None, **options):
         set_context(AuditContext())
         if goal:
-            goals = active_goals().filter(pk__in=goal)
-            done, failed = evaluate_goals(goals.select_related("plan__learner__organization"))
+            ids = active_goals().filter(pk__in=goal).values_list("pk", flat=True)
+            done, failed = evaluate_goals(list(ids))
         else:
             done, failed = evaluate_all()
         self.stdout.write(self.style.SUCCESS(f"{done} goals evaluated."))

@@ -3,6 +3,7 @@
 A bad value fails loudly at start-up instead of silently falling back to a default.
 """
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -39,6 +40,18 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def env_json(name: str, default):
+    """A JSON value (an object of a backend's options, say); the file form works as for
+    env_str, so credentials inside stay out of the environment."""
+    value = env_str(name)
+    if not value:
+        return default
+    try:
+        return json.loads(value)
+    except ValueError as error:
+        raise ValueError(f"{name} must be JSON: {error}") from None
 
 
 def kept_secret(data_dir: Path, name: str = "secret_key") -> str:

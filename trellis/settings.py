@@ -11,7 +11,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from pythonjsonlogger.core import RESERVED_ATTRS
 
-from trellis.env import env_bool, env_int, env_list, env_str, kept_secret
+from trellis.env import env_bool, env_int, env_json, env_list, env_str, kept_secret
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("TRELLIS_DATA_DIR", str(PACKAGE_DIR.parent / "data"))).resolve()
@@ -189,8 +189,17 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Uploaded files (attachments) go through Django's storage API: the data folder's media/ by
+# default, object storage in production by naming its backend and options, e.g.
+# TRELLIS_FILE_STORAGE=storages.backends.s3.S3Storage (pip install 'trellis[object-storage]')
+# with TRELLIS_FILE_STORAGE_OPTIONS='{"bucket_name": "…"}' (or _FILE). No MEDIA_URL: children's
+# files are never served as static files, only by views that check access.
+MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env_str("TRELLIS_FILE_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": env_json("TRELLIS_FILE_STORAGE_OPTIONS", {}),
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -250,6 +259,25 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that is away must not hold the request that queues a task: one quick retry (a pooled
+# connection that died with a restarted Redis), then the task waits in the database's outbox
+# (trellis/tasks/base.py). Without socket timeouts a publish to a Redis that keeps the
+# connection but does not answer (stopped, failing over, a dropped NAT entry) waits forever.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_timeout": 2,
+        "socket_connect_timeout": 2,
+        # A task a worker took and never acknowledged (the whole worker killed, the machine
+        # lost) is delivered again after this long; it must exceed the longest task and retry
+        # countdown (kombu's default, an hour).
+        "visibility_timeout": env_int("TRELLIS_BROKER_VISIBILITY_TIMEOUT", 3600),
+    }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 

@@ -128,3 +128,40 @@ def test_the_deployment_checklist_passes_over_https(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "no issues (1 silenced)" in done.stdout  # HSTS preload: settings.py says why
+
+
+STORED = (
+    "from django.core.files.base import ContentFile; "
+    "from django.core.files.storage import storages; s = storages['default']; "
+    "name = s.save('attachments/note.txt', ContentFile(b'synthetic')); "
+    "print(type(s).__name__, s.path(name) if hasattr(s, 'location') else name)"
+)
+
+
+def test_uploads_go_to_the_data_folder_or_to_the_storage_production_names(tmp_path):
+    """Attachments use Django's storage API: the demo keeps them in its data folder;
+    production names another backend (object storage) and its options."""
+
+    def stored(**extra):
+        env = trellis_env(tmp_path, **extra)
+        done = subprocess.run(
+            [sys.executable, "-m", "trellis", "shell", "-c", STORED],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip().splitlines()[-1].split()
+
+    backend, path = stored()
+    assert backend == "FileSystemStorage"
+    assert path == str(tmp_path / "media" / "attachments" / "note.txt")
+    assert (tmp_path / "media" / "attachments" / "note.txt").read_bytes() == b"synthetic"
+    backend, _ = stored(
+        TRELLIS_FILE_STORAGE="django.core.files.storage.FileSystemStorage",
+        TRELLIS_FILE_STORAGE_OPTIONS=f'{{"location": "{tmp_path / "bucket"}"}}',
+    )
+    assert (tmp_path / "bucket" / "attachments" / "note.txt").exists()
+    env = trellis_env(tmp_path, TRELLIS_FILE_STORAGE_OPTIONS="{bucket")
+    done = subprocess.run([sys.executable, "-m", "trellis", "check"], env=env, capture_output=True)
+    assert b"TRELLIS_FILE_STORAGE_OPTIONS must be JSON" in done.stderr

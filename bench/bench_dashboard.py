@@ -305,6 +305,7 @@ def run(connection, Client):
     from trellis.monitoring.models import GoalStatus
     from trellis.monitoring.status import evaluate_all
     from trellis.people.models import Learner
+    from trellis.testing import pass_second_factor
 
     set_context(AuditContext())
     rng = random.Random(2024)
@@ -332,6 +333,7 @@ def run(connection, Client):
 
     client = Client()
     client.force_login(supervisor)
+    pass_second_factor(client, supervisor)  # supervisors sign in with a code
     htmx = {"HX-Request": "true", "HX-Target": "dashboard-table"}
 
     def page():

@@ -219,7 +219,10 @@ def main():
             f"Generated {goals:,} goals and {events:,} events in {time.perf_counter() - t0:.0f} s"
         )
     else:
+        t0 = time.perf_counter()
+        call_command("migrate", verbosity=0)  # a kept database brought to this code's schema
         print(f"Kept: {active_goals().count():,} goals, {Event.objects.count():,} events")
+        print(f"(migrations applied in {time.perf_counter() - t0:.0f} s)")
     ids = list(active_goals().values_list("pk", flat=True))
     total = len(ids)
 
@@ -232,14 +235,18 @@ def main():
     print(f"Single-goal path (evaluate_goal): {single_ms:.1f} ms per goal ({len(sample)} goals)")
 
     connection.close()
+    from trellis.celery import app
+
+    app.control.purge()  # nothing left from an earlier run
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "trellis.celery", "worker"]
         + ["--concurrency", str(WORKERS), "--loglevel", "warning", "--without-gossip"]
-        + ["--without-mingle", "--without-heartbeat", "--purge"],
+        + ["--without-mingle", "--without-heartbeat"],
         cwd=ROOT,
     )
     try:
-        time.sleep(5)  # the worker's processes up and listening
+        while not app.control.ping(timeout=1):  # the worker up and listening
+            time.sleep(1)
         began = dt.datetime.now(dt.UTC)
         t0 = time.perf_counter()
         evaluate_all_goals.delay()

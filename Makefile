@@ -5,7 +5,7 @@ VENV ?= .venv
 PORT ?= 8000
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint venv bench clean
+.PHONY: demo test lint venv bench bench-scale clean
 
 venv: $(VENV)/.installed
 
@@ -34,6 +34,11 @@ test: venv lint
 
 bench: venv
 	bash scripts/bench.sh
+
+# PostgreSQL and Redis required; each builds millions of rows (about half an hour together).
+bench-scale: venv
+	$(BIN)/python bench/bench_nightly.py
+	env DATABASE_URL="$${BENCH_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/trellis_scale}" $(BIN)/python bench/bench_scale.py
 
 clean:
 	rm -rf $(VENV) data

@@ -10,6 +10,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trellis.settings")
 
@@ -34,4 +35,15 @@ app.conf.beat_schedule = {
         "task": "trellis.ops.tasks.write_audit_checkpoint",
         "schedule": crontab(minute=5),
     },
+    # Tasks kept in the database while the broker was away (trellis/tasks/base.py: queue).
+    "task outbox": {
+        "task": "trellis.tasks.tasks.send_outbox",
+        "schedule": 60.0,
+    },
 }
+
+
+@worker_ready.connect
+def send_outbox_on_start(sender=None, **kwargs):
+    """A worker that starts (after an outage, say) sends the tasks kept meanwhile at once."""
+    app.send_task("trellis.tasks.tasks.send_outbox")

@@ -271,8 +271,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "socket_timeout": 2,
-        "socket_connect_timeout": 2,
+        "socket_timeout": 1,
+        "socket_connect_timeout": 1,
         # A task a worker took and never acknowledged (the whole worker killed, the machine
         # lost) is delivered again after this long; it must exceed the longest task and retry
         # countdown (kombu's default, an hour).

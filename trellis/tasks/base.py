@@ -4,9 +4,14 @@ A task is retried on failure (three times, backing off) and must be idempotent: 
 mid-task gets it again (acks late), and a retry repeats whatever ran before the failure. Only
 failures are kept (in django-celery-results' table, for the failed-task page), unless a page
 started the task to read its progress (`progress.start`).
+
+A task the broker does not take (down, or silent past the transport's timeouts: settings'
+CELERY_BROKER_TRANSPORT_OPTIONS) is kept in the database (`WaitingTask`) and sent when the
+broker answers again (outbox.py): nothing queued while Redis is away is lost.
 """
 
 import logging
+import time
 
 from celery import Task
 from django.db import transaction
@@ -34,13 +39,38 @@ class TrellisTask(Task):
             reset_context(token)
 
 
+# After the broker failed to take a task, a process sends the next ones straight to the outbox
+# for this long: while the broker is away every request that queues a task would otherwise
+# wait for the broker's timeout.
+BROKER_BACKOFF = 10  # seconds
+_broker_away_until = 0.0
+
+
 def queue(task, *args, task_id=None, **options):
-    """Send the task to the broker. A broker that does not answer loses the task, not the
-    caller's work: it is logged, and the scheduled runs catch up."""
+    """Send the task to the broker, or keep it in the outbox when the broker does not take it
+    (it goes once the broker answers). Never raises for the broker: the caller's work is
+    done, and the task waits."""
+    global _broker_away_until
+    if task_id is not None:
+        options["task_id"] = task_id
+    if time.monotonic() >= _broker_away_until:
+        try:
+            task.apply_async(args, **options)
+            return
+        except OperationalError as error:
+            _broker_away_until = time.monotonic() + BROKER_BACKOFF
+            log.warning("The broker did not take %s (%s): kept in the outbox", task.name, error)
+    _keep(task.name, args, options)
+
+
+def _keep(name, args, options):
+    from trellis.tasks.models import WaitingTask
+
     try:
-        task.apply_async(args, task_id=task_id, **options)
-    except OperationalError:
-        log.exception("Could not queue %s", task.name)
+        WaitingTask.objects.create(name=name, args=list(args), options=options)
+    except Exception:
+        # Neither the broker nor the database: nothing is left to keep it in.
+        log.exception("Could not queue %s, nor keep it in the outbox", name)
 
 
 def enqueue_on_commit(task, *args, task_id=None, **options):

@@ -29,6 +29,9 @@ people_patterns = (
 )
 
 
+# A failed request: a 503 when the database does not answer, JSON under /api/ (ops/errors.py).
+handler500 = "trellis.ops.errors.server_error"
+
 urlpatterns = [
     path("", include("trellis.home.urls")),
     path("", include(people_patterns)),

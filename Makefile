@@ -5,7 +5,7 @@ VENV ?= .venv
 PORT ?= 8000
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint venv bench bench-scale clean
+.PHONY: demo test lint venv bench bench-scale load faults clean
 
 venv: $(VENV)/.installed
 
@@ -39,6 +39,16 @@ bench: venv
 bench-scale: venv
 	$(BIN)/python bench/bench_nightly.py
 	env DATABASE_URL="$${BENCH_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/trellis_scale}" $(BIN)/python bench/bench_scale.py
+
+# PostgreSQL and Redis required. The load test: locust, 110 users for 5 minutes (bench/bench_load.py).
+load: venv
+	$(BIN)/python bench/bench_load.py
+
+# Each fault test starts its own Redis or PostgreSQL cluster (as root: the cluster runs as postgres).
+faults: venv
+	$(BIN)/python bench/faults/worker_killed.py
+	$(BIN)/python bench/faults/redis_down.py
+	$(BIN)/python bench/faults/database_restart.py
 
 clean:
 	rm -rf $(VENV) data

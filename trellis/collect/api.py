@@ -69,9 +69,20 @@ class TokenAuth(HttpBearer):
         return row.user
 
 
+class SignedInSession(SessionAuth):
+    """The browser's session, once fully signed in. TwoFactorMiddleware lets /api/ through a
+    session still waiting for its second factor (request.two_factor_pending): such a session
+    is no sign-in here, as it is none on the pages (a 401, so sync.js asks to sign in again)."""
+
+    def authenticate(self, request, key):
+        if getattr(request, "two_factor_pending", False):
+            return None
+        return super().authenticate(request, key)
+
+
 # The browser's session works too, with Django's CSRF check on unsafe methods.
-READ_AUTH = [TokenAuth(ApiToken.Scope.READ), SessionAuth(csrf=True)]
-SYNC_AUTH = [TokenAuth(ApiToken.Scope.SYNC), SessionAuth(csrf=True)]
+READ_AUTH = [TokenAuth(ApiToken.Scope.READ), SignedInSession(csrf=True)]
+SYNC_AUTH = [TokenAuth(ApiToken.Scope.SYNC), SignedInSession(csrf=True)]
 
 
 def staff_learner_or_404(request, learner_id, audit_action):

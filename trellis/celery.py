@@ -35,6 +35,11 @@ app.conf.beat_schedule = {
         "task": "trellis.ops.tasks.write_audit_checkpoint",
         "schedule": crontab(minute=5),
     },
+    # The event table's months to come (collect/partitions.py); idempotent, so daily is cheap.
+    "event partitions": {
+        "task": "trellis.collect.tasks.create_event_partitions",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # Tasks kept in the database while the broker was away (trellis/tasks/base.py: queue).
     "task outbox": {
         "task": "trellis.tasks.tasks.send_outbox",

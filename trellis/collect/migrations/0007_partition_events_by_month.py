@@ -1,9 +1,9 @@
 """PostgreSQL: the event table becomes partitioned by month of recorded_at (trellis/collect/
 partitions.py says why). Its rows are copied into the new table, so on a large installation
-this runs in a maintenance window (docs/SCALING.md has the time it took for 20 million events).
+this runs in a maintenance window (docs/SCALING.md has the time it took, measured).
 The primary key becomes (id, recorded_at), as a partitioned table's unique keys must hold the
-partition key; ingest checks ids first (stored_ids), so an event is still stored once. SQLite
-keeps its one table."""
+partition key; a device resends an event as it stored it, so ingest's ON CONFLICT still stores
+it once (collect/actions.py: insert_events). SQLite keeps its one table."""
 
 from django.db import migrations
 from django.utils import timezone

@@ -89,16 +89,3 @@ def _months_ahead(n):
         month = (month + dt.timedelta(days=32)).replace(day=1)
     return month
 
-
-def test_an_id_sent_again_with_another_time_is_still_a_duplicate(world):
-    """The key is (id, recorded_at), yet an id is stored once: a device that resends an event
-    with its clock changed does not make two."""
-    from trellis.collect.actions import insert_events
-
-    goal = monitored_goal(world.own_learner, "frequency", name="Call-outs")
-    by = recorder(world, world.own_learner)
-    session, (event,) = add_session(goal, timezone.now().date(), [("count", {"n": 1})], by=by)
-    moved = event.recorded_at + dt.timedelta(days=40)
-    row = (str(event.pk), str(session.pk), goal.pk, None, "count", {"n": 1}, moved)
-    assert insert_events([row + (timezone.now(), by.pk, None)]) == set()
-    assert Event.objects.filter(pk=event.pk).count() == 1

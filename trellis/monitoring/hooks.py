@@ -20,8 +20,8 @@ class _Batch:
 
 def events_ingested(goal_ids):
     """Queue the evaluation of these goals after the current transaction commits (at once
-    outside one). Never raises into the caller (a broker that does not answer is logged):
-    monitoring must not break data collection."""
+    outside one). Never raises into the caller (a task the broker does not take waits in the
+    outbox, tasks/base.py): monitoring must not break data collection."""
     ids = {int(pk) for pk in goal_ids if pk is not None}
     if not ids:
         return
